@@ -1,0 +1,2 @@
+//! The `occlude` command-line tool (placeholder until the CLI lands).
+fn main() {}

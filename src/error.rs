@@ -1,0 +1,83 @@
+//! The one error type of the Occlude core. Every failure a caller can meet is a variant here,
+//! with a message written for the person using the app (the page and the CLI show it as is).
+
+use std::fmt;
+
+/// Everything that can go wrong while inspecting or redacting an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The input is empty (zero bytes).
+    Empty,
+    /// The bytes are not an image format Occlude reads; `found` names what they look like.
+    Unsupported { found: String },
+    /// The format is recognised but this particular variant is not decodable (e.g. 12-bit JPEG).
+    UnsupportedVariant {
+        format: &'static str,
+        detail: String,
+    },
+    /// The file ends before the image data does.
+    Truncated { format: &'static str },
+    /// The image data is damaged or inconsistent.
+    Corrupt {
+        format: &'static str,
+        detail: String,
+    },
+    /// The image is larger than Occlude will decode (a decompression bomb or an absurd size).
+    TooLarge {
+        width: u64,
+        height: u64,
+        limit: String,
+    },
+    /// No boxes were given: there is nothing to redact.
+    NoBoxes,
+    /// A box is invalid (not finite, zero or negative size) or lies wholly outside the image.
+    BadBox { index: usize, reason: String },
+    /// A request option is out of range (e.g. JPEG quality 0 or a malformed colour).
+    BadOption { detail: String },
+    /// Writing the output file failed.
+    Encode { detail: String },
+    /// The produced file failed its own verification and was withheld (a bug, never a pass).
+    Verification { detail: String },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Empty => write!(f, "the file is empty (0 bytes)"),
+            Error::Unsupported { found } => write!(
+                f,
+                "not a supported image: this looks like {found}; Occlude opens JPEG, PNG, WebP, GIF, BMP and TIFF"
+            ),
+            Error::UnsupportedVariant { format, detail } => {
+                write!(f, "this {format} cannot be opened: {detail}")
+            }
+            Error::Truncated { format } => write!(
+                f,
+                "the {format} file is cut short (truncated): it ends before the image does"
+            ),
+            Error::Corrupt { format, detail } => {
+                write!(f, "the {format} file is damaged: {detail}")
+            }
+            Error::TooLarge { width, height, limit } => write!(
+                f,
+                "the image is too large to open safely ({width} × {height} pixels; the limit is {limit})"
+            ),
+            Error::NoBoxes => write!(
+                f,
+                "no boxes to burn: draw at least one box over what identifies the patient"
+            ),
+            Error::BadBox { index, reason } => write!(f, "box {} {reason}", index + 1),
+            Error::BadOption { detail } => write!(f, "invalid option: {detail}"),
+            Error::Encode { detail } => write!(f, "could not write the new file: {detail}"),
+            Error::Verification { detail } => write!(
+                f,
+                "the new file failed its safety check and was not released: {detail}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand used across the core.
+pub type Result<T> = std::result::Result<T, Error>;

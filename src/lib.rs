@@ -1,0 +1,240 @@
+//! Occlude's core: open an image, burn opaque boxes into it, and write a brand-new file built
+//! from the pixels alone. Pure Rust with no WebAssembly types; `wasm.rs` and the `occlude` CLI
+//! are thin layers over [`redact`], [`inspect`] and [`preview`].
+
+pub mod burn;
+pub mod color;
+pub mod container;
+pub mod decode;
+pub mod encode;
+pub mod error;
+pub mod sniff;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use burn::{PixelBox, Rect};
+pub use color::Rgb;
+pub use encode::{OutputFormat, DEFAULT_QUALITY};
+pub use error::{Error, Result};
+pub use sniff::InputFormat;
+
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use serde::{Deserialize, Serialize};
+use std::io::Cursor;
+
+/// How to redact: fill colour, background for transparency, and the output file's format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Options {
+    /// Colour burned into every box (default black).
+    pub fill: Rgb,
+    /// Colour that transparent pixels are flattened onto (default white).
+    pub background: Rgb,
+    /// Output format; `None` picks the default for the input (JPEG for JPEG/WebP, else PNG).
+    pub format: Option<OutputFormat>,
+    /// JPEG quality, 1–100 (default 90). Ignored for PNG.
+    pub quality: u8,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            fill: Rgb::BLACK,
+            background: Rgb::WHITE,
+            format: None,
+            quality: DEFAULT_QUALITY,
+        }
+    }
+}
+
+/// The output format Occlude picks when the caller does not choose one.
+pub fn default_output(input: InputFormat) -> OutputFormat {
+    match input {
+        InputFormat::Jpeg | InputFormat::Webp => OutputFormat::Jpeg,
+        _ => OutputFormat::Png,
+    }
+}
+
+/// What was done, for the page's receipt and the CLI's summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub input_format: InputFormat,
+    pub input_bytes: usize,
+    pub output_format: OutputFormat,
+    pub output_bytes: usize,
+    /// JPEG quality used, when the output is JPEG.
+    pub quality: Option<u8>,
+    /// Width and height of the output (the input as seen, after orientation).
+    pub width: u32,
+    pub height: u32,
+    /// The boxes as burned: rounded outwards to whole pixels and clipped to the image.
+    pub boxes: Vec<PixelBox>,
+    pub fill: Rgb,
+    /// EXIF orientation value (1–8) of the input; anything but 1 was applied to the pixels.
+    pub orientation: u8,
+    /// True when the input had an alpha channel that was flattened onto `background`.
+    pub alpha_flattened: bool,
+    pub background: Rgb,
+    /// Animation frames not carried over (only the first frame is kept).
+    pub frames_dropped: u32,
+    /// A file name that carries nothing from the input's name.
+    pub suggested_name: String,
+}
+
+/// The new file and its report.
+#[derive(Debug, Clone)]
+pub struct Redaction {
+    pub bytes: Vec<u8>,
+    pub report: Report,
+}
+
+/// Redacts `input`: decode, orient, flatten, burn `boxes`, and encode a new file.
+/// Boxes are in the coordinates of the image as seen (after EXIF orientation).
+pub fn redact(input: &[u8], boxes: &[Rect], options: &Options) -> Result<Redaction> {
+    let format = options.format;
+    if format == Some(OutputFormat::Jpeg) && !(1..=100).contains(&options.quality) {
+        return Err(Error::BadOption {
+            detail: format!("JPEG quality {} is outside 1–100", options.quality),
+        });
+    }
+    if boxes.is_empty() {
+        return Err(Error::NoBoxes);
+    }
+    let decoded = decode::decode(input, options.background)?;
+    let mut img = decoded.image;
+    let (w, h) = img.dimensions();
+    let pixel_boxes = burn::resolve(boxes, w, h)?;
+    burn::burn(&mut img, &pixel_boxes, options.fill);
+    let out_format = format.unwrap_or_else(|| default_output(decoded.format));
+    let bytes = encode::encode(&img, out_format, options.quality)?;
+    let report = Report {
+        input_format: decoded.format,
+        input_bytes: input.len(),
+        output_format: out_format,
+        output_bytes: bytes.len(),
+        quality: (out_format == OutputFormat::Jpeg).then_some(options.quality),
+        width: w,
+        height: h,
+        boxes: pixel_boxes,
+        fill: options.fill,
+        orientation: decoded.orientation,
+        alpha_flattened: decoded.had_alpha,
+        background: options.background,
+        frames_dropped: decoded.frames.saturating_sub(1),
+        suggested_name: format!("redacted.{}", out_format.extension()),
+    };
+    Ok(Redaction { bytes, report })
+}
+
+/// What a file is, read from its headers without decoding its pixels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inspection {
+    pub format: InputFormat,
+    pub bytes: usize,
+    /// Size as a person sees it (after orientation).
+    pub width: u32,
+    pub height: u32,
+    /// Size as stored in the file.
+    pub stored_width: u32,
+    pub stored_height: u32,
+    /// EXIF orientation value, 1–8 (1 when absent).
+    pub orientation: u8,
+    pub has_alpha: bool,
+    /// Animation frames (1 for still images).
+    pub frames: u32,
+    /// The output format Occlude picks for this input by default.
+    pub default_output: OutputFormat,
+}
+
+/// Reads a file's format, size, orientation and alpha without decoding its pixels.
+pub fn inspect(input: &[u8]) -> Result<Inspection> {
+    let format = sniff::sniff(input)?;
+    let mut reader = ImageReader::with_format(Cursor::new(input), format.to_image());
+    reader.no_limits();
+    let mut decoder = reader.into_decoder().map_err(|e| decode_error(format, e))?;
+    let (sw, sh) = decoder.dimensions();
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms)
+        .to_exif();
+    let (width, height) = if orientation >= 5 { (sh, sw) } else { (sw, sh) };
+    let frames = if format == InputFormat::Gif {
+        container::gif_frame_count(input).unwrap_or(1).max(1)
+    } else {
+        1
+    };
+    Ok(Inspection {
+        format,
+        bytes: input.len(),
+        width,
+        height,
+        stored_width: sw,
+        stored_height: sh,
+        orientation,
+        has_alpha: decoder.color_type().has_alpha(),
+        frames,
+        default_output: default_output(format),
+    })
+}
+
+fn decode_error(format: InputFormat, e: image::ImageError) -> Error {
+    match e {
+        image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::Truncated {
+                format: format.name(),
+            }
+        }
+        other => Error::Corrupt {
+            format: format.name(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// A downscaled, oriented, flattened RGBA picture for display while editing.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// Full size as seen: box coordinates are in these pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Size of `rgba`.
+    pub preview_width: u32,
+    pub preview_height: u32,
+    /// Opaque RGBA pixels, `preview_width × preview_height × 4` bytes.
+    pub rgba: Vec<u8>,
+    pub format: InputFormat,
+    pub orientation: u8,
+    pub had_alpha: bool,
+    pub frames: u32,
+}
+
+/// Decodes `input` as [`redact`] will see it and scales it to fit `max_side` pixels a side.
+pub fn preview(input: &[u8], max_side: u32, background: Rgb) -> Result<Preview> {
+    let d = decode::decode(input, background)?;
+    let (width, height) = d.image.dimensions();
+    let max_side = max_side.max(1);
+    let small = if width.max(height) > max_side {
+        let scale = f64::from(max_side) / f64::from(width.max(height));
+        let pw = ((f64::from(width) * scale).round() as u32).max(1);
+        let ph = ((f64::from(height) * scale).round() as u32).max(1);
+        image::imageops::thumbnail(&d.image, pw, ph)
+    } else {
+        d.image
+    };
+    let (preview_width, preview_height) = small.dimensions();
+    let rgba = DynamicImage::ImageRgb8(small).into_rgba8().into_raw();
+    Ok(Preview {
+        width,
+        height,
+        preview_width,
+        preview_height,
+        rgba,
+        format: d.format,
+        orientation: d.orientation,
+        had_alpha: d.had_alpha,
+        frames: d.frames,
+    })
+}

@@ -1,0 +1,1 @@
+//! The WebAssembly binding (wasm32 only): placeholder until the web layer lands.
