@@ -11,7 +11,7 @@ pub mod error;
 pub mod sniff;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use burn::{PixelBox, Rect};
 pub use color::Rgb;

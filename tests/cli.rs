@@ -1,0 +1,199 @@
+//! The `occlude` command line: its commands, flags, exit status and messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn occlude(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_occlude"))
+        .args(args)
+        .output()
+        .expect("run occlude")
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("occlude-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A 40×30 grey PNG written to `dir`.
+fn grey_png(dir: &Path) -> PathBuf {
+    let img = image::RgbImage::from_pixel(40, 30, image::Rgb([128, 128, 128]));
+    let p = dir.join("Patient Jane Doe 1970-01-01.png");
+    img.save(&p).unwrap();
+    p
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn redact_writes_a_new_file_with_the_box_burned() {
+    let d = tmpdir("redact");
+    let input = grey_png(&d);
+    let before = std::fs::read(&input).unwrap();
+    let out = d.join("out.png");
+    let o = occlude(&[
+        "redact",
+        s(&input),
+        "-o",
+        s(&out),
+        "--box",
+        "5,5,10.5,10",
+        "--fill",
+        "ff0000",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("1 box burned"), "{stdout}");
+    let img = image::open(&out).unwrap().to_rgb8();
+    assert_eq!(img.get_pixel(5, 5).0, [255, 0, 0]);
+    assert_eq!(img.get_pixel(15, 14).0, [255, 0, 0]); // 10.5 wide rounds out to 11
+    assert_eq!(img.get_pixel(16, 5).0, [128, 128, 128]);
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        before,
+        "the original is never altered"
+    );
+}
+
+#[test]
+fn jpeg_output_and_quality() {
+    let d = tmpdir("jpeg");
+    let input = grey_png(&d);
+    let out = d.join("out.jpg");
+    let o = occlude(&[
+        "redact",
+        s(&input),
+        "-o",
+        s(&out),
+        "--box",
+        "0,0,16,16",
+        "--format",
+        "jpeg",
+        "--quality",
+        "75",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8]);
+    let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    assert!(img.get_pixel(4, 4).0.iter().all(|&c| c < 8));
+}
+
+#[test]
+fn refuses_to_overwrite_the_input() {
+    let d = tmpdir("same");
+    let input = grey_png(&d);
+    let before = std::fs::read(&input).unwrap();
+    let alias = d.join(".").join(input.file_name().unwrap());
+    let o = occlude(&["redact", s(&input), "-o", s(&alias), "--box", "0,0,5,5"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("error: ") && err.contains("INPUT"), "{err}");
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[test]
+fn every_failure_is_one_error_line_and_nonzero() {
+    let d = tmpdir("fail");
+    let input = grey_png(&d);
+    let text = d.join("letter.jpg");
+    std::fs::write(&text, "Dear colleague, please see attached.\n").unwrap();
+    let out = d.join("o.png");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["redact", s(&input), "-o", s(&out)], "no boxes"),
+        (
+            vec!["redact", s(&input), "-o", s(&out), "--box", "100,100,5,5"],
+            "box 1 lies wholly outside",
+        ),
+        (
+            vec!["redact", s(&input), "-o", s(&out), "--box", "1,2,3"],
+            "four numbers",
+        ),
+        (
+            vec![
+                "redact",
+                s(&input),
+                "-o",
+                s(&out),
+                "--box",
+                "0,0,5,5",
+                "--quality",
+                "0",
+            ],
+            "1–100",
+        ),
+        (
+            vec![
+                "redact",
+                s(&input),
+                "-o",
+                s(&out),
+                "--box",
+                "0,0,5,5",
+                "--fill",
+                "red",
+            ],
+            "#RRGGBB",
+        ),
+        (
+            vec![
+                "redact",
+                s(&input),
+                "-o",
+                s(&out),
+                "--box",
+                "0,0,5,5",
+                "--format",
+                "gif",
+            ],
+            "png or jpeg",
+        ),
+        (
+            vec!["redact", s(&text), "-o", s(&out), "--box", "0,0,5,5"],
+            "text file",
+        ),
+        (
+            vec![
+                "redact",
+                "/nonexistent/x.png",
+                "-o",
+                s(&out),
+                "--box",
+                "0,0,5,5",
+            ],
+            "cannot read",
+        ),
+        (vec!["redact", s(&input), "--box", "0,0,5,5"], "-o OUTPUT"),
+        (vec!["frobnicate"], "unknown command"),
+        (vec!["inspect", s(&text)], "text file"),
+    ];
+    for (args, want) in cases {
+        let o = occlude(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} succeeded");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err:?} lacks {want:?}");
+    }
+    assert!(!out.exists(), "no output file is left behind by a failure");
+}
+
+#[test]
+fn inspect_plain_and_json() {
+    let d = tmpdir("inspect");
+    let input = grey_png(&d);
+    let o = occlude(&["inspect", s(&input)]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("PNG") && text.contains("40 × 30"), "{text}");
+    let o = occlude(&["inspect", s(&input), "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["format"], "png");
+    assert_eq!(v["width"], 40);
+    assert_eq!(v["height"], 30);
+    assert_eq!(v["orientation"], 1);
+}
