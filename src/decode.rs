@@ -26,6 +26,8 @@ pub struct Decoded {
     pub had_alpha: bool,
     /// Animation frames in the input (1 for still images).
     pub frames: u32,
+    /// Fully transparent pixels that held a colour other than black (now the background).
+    pub hidden_under_transparent: u64,
 }
 
 fn limits() -> image::Limits {
@@ -123,7 +125,7 @@ pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
     let dynamic =
         DynamicImage::from_decoder(decoder).map_err(|e| map_err(format, e, Some((w, h))))?;
     let had_alpha = dynamic.color().has_alpha();
-    let flat = flatten(dynamic, background);
+    let (flat, hidden_under_transparent) = flatten(dynamic, background);
     let mut oriented = DynamicImage::ImageRgb8(flat);
     oriented.apply_orientation(orientation);
     let image = match oriented {
@@ -136,24 +138,28 @@ pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
         orientation: orientation.to_exif(),
         had_alpha,
         frames,
+        hidden_under_transparent,
     })
 }
 
 /// Composites any alpha onto an opaque background so that no colour survives under
 /// transparent pixels; images without alpha are converted to 8-bit RGB as they are.
-pub fn flatten(img: DynamicImage, bg: Rgb) -> RgbImage {
+/// Also counts the fully transparent pixels that were hiding a colour.
+pub fn flatten(img: DynamicImage, bg: Rgb) -> (RgbImage, u64) {
     if !img.color().has_alpha() {
-        return img.into_rgb8();
+        return (img.into_rgb8(), 0);
     }
     let rgba = img.into_rgba8();
     let (w, h) = rgba.dimensions();
     let mut out = RgbImage::new(w, h);
+    let mut hidden = 0u64;
     for (dst, src) in out
         .as_mut()
         .chunks_exact_mut(3)
         .zip(rgba.as_raw().chunks_exact(4))
     {
         let a = u32::from(src[3]);
+        hidden += u64::from(a == 0 && (src[0] | src[1] | src[2]) != 0);
         let inv = 255 - a;
         for (c, (&s, b)) in dst.iter_mut().zip(src.iter().zip([bg.r, bg.g, bg.b])) {
             // Exact rounding of (s·a + b·(255−a)) / 255.
@@ -161,7 +167,7 @@ pub fn flatten(img: DynamicImage, bg: Rgb) -> RgbImage {
             *c = ((v + 127) / 255) as u8;
         }
     }
-    out
+    (out, hidden)
 }
 
 #[cfg(test)]
@@ -174,7 +180,8 @@ mod tests {
         let mut img = RgbaImage::new(2, 1);
         img.put_pixel(0, 0, Rgba([200, 10, 10, 0]));
         img.put_pixel(1, 0, Rgba([10, 20, 30, 255]));
-        let out = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
+        let (out, hidden) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
+        assert_eq!(hidden, 1);
         assert_eq!(out.get_pixel(0, 0).0, [255, 255, 255]);
         assert_eq!(out.get_pixel(1, 0).0, [10, 20, 30]);
     }
@@ -182,7 +189,7 @@ mod tests {
     #[test]
     fn half_alpha_blends() {
         let img = RgbaImage::from_pixel(1, 1, Rgba([0, 0, 0, 128]));
-        let out = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
+        let (out, _) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
         assert_eq!(out.get_pixel(0, 0).0, [127, 127, 127]);
     }
 

@@ -9,6 +9,7 @@ pub mod decode;
 pub mod encode;
 pub mod error;
 pub mod sniff;
+pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -79,6 +80,10 @@ pub struct Report {
     pub background: Rgb,
     /// Animation frames not carried over (only the first frame is kept).
     pub frames_dropped: u32,
+    /// Fully transparent pixels that were hiding a colour (now the background colour).
+    pub hidden_under_transparent: u64,
+    /// What the verifier established from the produced bytes.
+    pub verification: verify::Verification,
     /// A file name that carries nothing from the input's name.
     pub suggested_name: String,
 }
@@ -109,6 +114,8 @@ pub fn redact(input: &[u8], boxes: &[Rect], options: &Options) -> Result<Redacti
     burn::burn(&mut img, &pixel_boxes, options.fill);
     let out_format = format.unwrap_or_else(|| default_output(decoded.format));
     let bytes = encode::encode(&img, out_format, options.quality)?;
+    drop(img);
+    let verification = verify::verify(&bytes, out_format, w, h, &pixel_boxes, options.fill)?;
     let report = Report {
         input_format: decoded.format,
         input_bytes: input.len(),
@@ -123,6 +130,8 @@ pub fn redact(input: &[u8], boxes: &[Rect], options: &Options) -> Result<Redacti
         alpha_flattened: decoded.had_alpha,
         background: options.background,
         frames_dropped: decoded.frames.saturating_sub(1),
+        hidden_under_transparent: decoded.hidden_under_transparent,
+        verification,
         suggested_name: format!("redacted.{}", out_format.extension()),
     };
     Ok(Redaction { bytes, report })

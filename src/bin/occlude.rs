@@ -137,6 +137,14 @@ fn redact(args: &[String]) -> Result<(), String> {
         r.output_bytes,
         extras
     );
+    let v = &r.verification;
+    println!(
+        "verified: {} box{} filled, {} metadata blocks, {} trailing bytes",
+        v.boxes_checked,
+        if v.boxes_checked == 1 { "" } else { "es" },
+        v.metadata_blocks,
+        v.trailing_bytes
+    );
     Ok(())
 }
 
