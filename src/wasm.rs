@@ -1,1 +1,170 @@
-//! The WebAssembly binding (wasm32 only): placeholder until the web layer lands.
+//! The WebAssembly binding (wasm32 only): a thin layer that turns JS arguments into core calls
+//! and core results into JS values. The core never sees a wasm type; the one place a core
+//! [`Error`] becomes a [`JsError`] is [`js_error`].
+
+use crate::{Error, Options, Rect};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook once, when the module is instantiated, so a bug shows up in the
+/// console with its message instead of a bare "unreachable".
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The one conversion from a core error to a JS error; its message is written for people.
+fn js_error(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// A malformed request from the page is reported as a bad option, in the core's words.
+fn bad_request(e: serde_json::Error) -> JsError {
+    js_error(Error::BadOption {
+        detail: format!("the request is not valid: {e}"),
+    })
+}
+
+/// What the page sends along with the image bytes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Request {
+    boxes: Vec<Rect>,
+    #[serde(default)]
+    options: Option<Options>,
+}
+
+/// The new file and what was done to make it.
+#[wasm_bindgen]
+pub struct Redaction {
+    bytes: Vec<u8>,
+    report: crate::Report,
+}
+
+#[wasm_bindgen]
+impl Redaction {
+    /// A copy of the new file's bytes (a `Uint8Array`).
+    pub fn bytes(&self) -> Vec<u8> {
+        self.bytes.clone()
+    }
+
+    /// Moves the new file's bytes out, leaving this object empty; no copy inside wasm.
+    pub fn take_bytes(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.bytes)
+    }
+
+    /// The report as JSON (camelCase keys; see `occlude::Report`).
+    pub fn report_json(&self) -> Result<String, JsError> {
+        serde_json::to_string(&self.report).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// The MIME type of the new file, e.g. `image/jpeg`.
+    pub fn mime(&self) -> String {
+        self.report.output_format.mime().to_string()
+    }
+
+    /// The file extension of the new file, without a dot (`png` or `jpg`).
+    pub fn extension(&self) -> String {
+        self.report.output_format.extension().to_string()
+    }
+}
+
+/// Redacts `input` as described by `request_json`:
+/// `{"boxes":[{"x","y","width","height"}], "options":{"fill","background","format","quality"}}`.
+/// Box coordinates are in pixels of the image as seen (after EXIF orientation).
+#[wasm_bindgen]
+pub fn redact(input: &[u8], request_json: &str) -> Result<Redaction, JsError> {
+    let request: Request = serde_json::from_str(request_json).map_err(bad_request)?;
+    let options = request.options.unwrap_or_default();
+    let out = crate::redact(input, &request.boxes, &options).map_err(js_error)?;
+    Ok(Redaction {
+        bytes: out.bytes,
+        report: out.report,
+    })
+}
+
+/// Reads a file's format, size and orientation without decoding its pixels; JSON of
+/// `occlude::Inspection` (camelCase keys).
+#[wasm_bindgen]
+pub fn inspect(input: &[u8]) -> Result<String, JsError> {
+    let inspection = crate::inspect(input).map_err(js_error)?;
+    serde_json::to_string(&inspection).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A downscaled picture of the image exactly as it will be burned (oriented and flattened).
+#[wasm_bindgen]
+pub struct Preview {
+    inner: crate::Preview,
+}
+
+#[wasm_bindgen]
+impl Preview {
+    /// Full width as seen; box coordinates are in these pixels.
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> u32 {
+        self.inner.width
+    }
+
+    /// Full height as seen; box coordinates are in these pixels.
+    #[wasm_bindgen(getter)]
+    pub fn height(&self) -> u32 {
+        self.inner.height
+    }
+
+    /// Width of the RGBA pixels.
+    #[wasm_bindgen(getter)]
+    pub fn preview_width(&self) -> u32 {
+        self.inner.preview_width
+    }
+
+    /// Height of the RGBA pixels.
+    #[wasm_bindgen(getter)]
+    pub fn preview_height(&self) -> u32 {
+        self.inner.preview_height
+    }
+
+    /// Input format name in lower case (`jpeg`, `png`, ...).
+    #[wasm_bindgen(getter)]
+    pub fn format(&self) -> String {
+        self.inner.format.name().to_ascii_lowercase()
+    }
+
+    /// EXIF orientation (1–8) that was applied.
+    #[wasm_bindgen(getter)]
+    pub fn orientation(&self) -> u8 {
+        self.inner.orientation
+    }
+
+    /// True when transparency was flattened onto the background.
+    #[wasm_bindgen(getter)]
+    pub fn had_alpha(&self) -> bool {
+        self.inner.had_alpha
+    }
+
+    /// Animation frames in the input (only the first is kept).
+    #[wasm_bindgen(getter)]
+    pub fn frames(&self) -> u32 {
+        self.inner.frames
+    }
+
+    /// Moves the opaque RGBA pixels out (`preview_width × preview_height × 4` bytes).
+    /// The only copy is the one into JS memory; call once.
+    pub fn take_rgba(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.inner.rgba)
+    }
+}
+
+/// Decodes `input` as [`redact`] will, scaled to fit `max_side` pixels a side; transparency
+/// is flattened onto `background` (`#RRGGBB`).
+#[wasm_bindgen]
+pub fn preview(input: &[u8], max_side: u32, background: &str) -> Result<Preview, JsError> {
+    let background = background.parse().map_err(js_error)?;
+    let inner = crate::preview(input, max_side, background).map_err(js_error)?;
+    Ok(Preview { inner })
+}
+
+/// The crate version, e.g. `0.1.0`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

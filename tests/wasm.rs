@@ -1,0 +1,262 @@
+//! The wasm API as the page uses it, run in headless Chromium:
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm`
+//! (webdriver.json at the repo root carries the Chromium flags).
+#![cfg(target_arch = "wasm32")]
+
+use image::{ImageFormat, Rgb, RgbImage, RgbaImage};
+use occlude::wasm::{inspect, preview, redact, version};
+use std::io::Cursor;
+use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const BG: [u8; 3] = [200, 120, 60];
+
+/// A `w` × `h` picture in one colour, encoded as `format`.
+fn encoded(w: u32, h: u32, format: ImageFormat) -> Vec<u8> {
+    let img = RgbImage::from_pixel(w, h, Rgb(BG));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+/// A JPEG with an APP1 Exif segment carrying `orientation`, right after SOI.
+fn jpeg_with_orientation(w: u32, h: u32, orientation: u16) -> Vec<u8> {
+    let jpeg = encoded(w, h, ImageFormat::Jpeg);
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"II*\0");
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&0x0112u16.to_le_bytes()); // Orientation
+    tiff.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&orientation.to_le_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend_from_slice(&((2 + 6 + tiff.len()) as u16).to_be_bytes());
+    app1.extend_from_slice(b"Exif\0\0");
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// The message of a `JsError`, as the page would show it.
+fn message(e: JsError) -> String {
+    let v: JsValue = e.into();
+    match v.dyn_into::<js_sys::Error>() {
+        Ok(err) => String::from(err.message()),
+        Err(v) => format!("not an Error: {v:?}"),
+    }
+}
+
+fn err_of<T>(r: Result<T, JsError>) -> String {
+    match r {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => message(e),
+    }
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap()
+}
+
+const ONE_BOX: &str = r#"{"boxes":[{"x":5,"y":6,"width":10,"height":8}]}"#;
+
+fn in_box(x: u32, y: u32) -> bool {
+    (5..15).contains(&x) && (6..14).contains(&y)
+}
+
+#[wasm_bindgen_test]
+fn version_is_the_crate_version() {
+    assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn redacts_a_png_exactly_and_reports_it() {
+    let input = encoded(40, 30, ImageFormat::Png);
+    let mut r = redact(&input, ONE_BOX).map_err(message).unwrap();
+    assert_eq!(r.mime(), "image/png");
+    assert_eq!(r.extension(), "png");
+    let report = json(&r.report_json().map_err(message).unwrap());
+    assert_eq!(report["outputFormat"], "png");
+    assert_eq!(report["inputFormat"], "png");
+    assert_eq!(report["width"], 40);
+    assert_eq!(report["height"], 30);
+    assert_eq!(
+        report["boxes"],
+        json(r#"[{"x":5,"y":6,"width":10,"height":8}]"#)
+    );
+    assert_eq!(report["orientation"], 1);
+    assert_eq!(report["suggestedName"], "redacted.png");
+
+    let copy = r.bytes();
+    let bytes = r.take_bytes();
+    assert_eq!(copy, bytes);
+    assert!(r.bytes().is_empty(), "take_bytes moves the bytes out");
+    assert_eq!(report["outputBytes"], bytes.len());
+
+    let out = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    assert_eq!(out.dimensions(), (40, 30));
+    for (x, y, p) in out.enumerate_pixels() {
+        let want = if in_box(x, y) { [0, 0, 0] } else { BG };
+        assert_eq!(p.0, want, "pixel ({x}, {y})");
+    }
+}
+
+#[wasm_bindgen_test]
+fn redacts_a_jpeg_to_a_jpeg_by_default() {
+    let input = encoded(64, 48, ImageFormat::Jpeg);
+    let mut r = redact(&input, ONE_BOX).map_err(message).unwrap();
+    assert_eq!(r.mime(), "image/jpeg");
+    let bytes = r.take_bytes();
+    assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF]);
+    let out = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    assert_eq!(out.dimensions(), (64, 48));
+    // Interior of the box (away from block edges' ringing) is black; far outside is not.
+    for y in 7..13 {
+        for x in 6..14 {
+            let p = out.get_pixel(x, y).0;
+            assert!(p.iter().all(|&c| c <= 24), "({x}, {y}) = {p:?}");
+        }
+    }
+    let far = out.get_pixel(50, 40).0;
+    assert!(
+        far.iter().zip(BG).all(|(&a, b)| a.abs_diff(b) <= 12),
+        "{far:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn options_choose_fill_and_format() {
+    let input = encoded(40, 30, ImageFormat::Jpeg);
+    let req = r##"{"boxes":[{"x":5,"y":6,"width":10,"height":8}],
+                  "options":{"fill":"#ff0000","background":"#ffffff","format":"png","quality":90}}"##;
+    let mut r = redact(&input, req).map_err(message).unwrap();
+    assert_eq!(r.mime(), "image/png");
+    let out = image::load_from_memory(&r.take_bytes()).unwrap().to_rgb8();
+    assert_eq!(out.get_pixel(5, 6).0, [255, 0, 0]);
+    assert_eq!(out.get_pixel(14, 13).0, [255, 0, 0]);
+    // A null format means the default for the input.
+    let req = r#"{"boxes":[{"x":1,"y":1,"width":2,"height":2}],"options":{"format":null}}"#;
+    assert_eq!(
+        redact(&input, req).map_err(message).unwrap().mime(),
+        "image/jpeg"
+    );
+}
+
+#[wasm_bindgen_test]
+fn boxes_are_in_oriented_coordinates() {
+    // Stored 60 × 40, orientation 6: a person sees 40 × 60.
+    let input = jpeg_with_orientation(60, 40, 6);
+    let info = json(&inspect(&input).map_err(message).unwrap());
+    assert_eq!(
+        (info["width"].as_u64(), info["height"].as_u64()),
+        (Some(40), Some(60))
+    );
+    assert_eq!(info["orientation"], 6);
+
+    let req = r##"{"boxes":[{"x":0,"y":40,"width":40,"height":20}],"options":{"format":"png"}}"##;
+    let mut r = redact(&input, req).map_err(message).unwrap();
+    let report = json(&r.report_json().map_err(message).unwrap());
+    assert_eq!(report["orientation"], 6);
+    let out = image::load_from_memory(&r.take_bytes()).unwrap().to_rgb8();
+    assert_eq!(out.dimensions(), (40, 60));
+    assert_eq!(out.get_pixel(20, 50).0, [0, 0, 0]);
+    assert_ne!(out.get_pixel(20, 10).0, [0, 0, 0]);
+}
+
+#[wasm_bindgen_test]
+fn preview_scales_to_fit_and_reports_full_size() {
+    let input = encoded(600, 200, ImageFormat::Png);
+    let mut p = preview(&input, 100, "#ffffff").map_err(message).unwrap();
+    assert_eq!((p.width(), p.height()), (600, 200));
+    assert_eq!((p.preview_width(), p.preview_height()), (100, 33));
+    assert_eq!(p.format(), "png");
+    assert_eq!(p.orientation(), 1);
+    assert!(!p.had_alpha());
+    assert_eq!(p.frames(), 1);
+    let rgba = p.take_rgba();
+    assert_eq!(rgba.len(), 100 * 33 * 4);
+    assert!(
+        rgba.chunks_exact(4).all(|px| px[3] == 255),
+        "preview is opaque"
+    );
+    assert!(p.take_rgba().is_empty(), "take_rgba moves the pixels out");
+
+    // Small images are not enlarged.
+    let p = preview(&input, 2048, "#ffffff").map_err(message).unwrap();
+    assert_eq!((p.preview_width(), p.preview_height()), (600, 200));
+}
+
+#[wasm_bindgen_test]
+fn preview_is_oriented_and_flattened() {
+    let p = preview(&jpeg_with_orientation(60, 40, 6), 2048, "#ffffff")
+        .map_err(message)
+        .unwrap();
+    assert_eq!((p.width(), p.height()), (40, 60));
+    assert_eq!((p.preview_width(), p.preview_height()), (40, 60));
+    assert_eq!(p.orientation(), 6);
+
+    let clear = RgbaImage::from_pixel(8, 8, image::Rgba([0, 0, 0, 0]));
+    let mut png = Cursor::new(Vec::new());
+    clear.write_to(&mut png, ImageFormat::Png).unwrap();
+    let mut p = preview(png.get_ref(), 2048, "#00ff00")
+        .map_err(message)
+        .unwrap();
+    assert!(p.had_alpha());
+    assert_eq!(
+        &p.take_rgba()[..4],
+        &[0, 255, 0, 255],
+        "flattened onto the background"
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_input_gives_readable_errors() {
+    let png = encoded(20, 20, ImageFormat::Png);
+    let e = err_of(redact(&[], ONE_BOX));
+    assert_eq!(e, "the file is empty (0 bytes)");
+    let e = err_of(redact(b"%PDF-1.7 not an image at all", ONE_BOX));
+    assert!(
+        e.starts_with("not a supported image: this looks like a PDF"),
+        "{e}"
+    );
+    let e = err_of(redact(&png[..png.len() / 2], ONE_BOX));
+    assert!(e.contains("PNG"), "{e}");
+    let e = err_of(redact(&png, r#"{"boxes":[]}"#));
+    assert!(e.starts_with("no boxes to burn"), "{e}");
+    let e = err_of(redact(
+        &png,
+        r#"{"boxes":[{"x":500,"y":0,"width":5,"height":5}]}"#,
+    ));
+    assert!(
+        e.starts_with("box 1 lies wholly outside the 20 × 20 image"),
+        "{e}"
+    );
+    let e = err_of(redact(&png, "not json"));
+    assert!(
+        e.starts_with("invalid option: the request is not valid"),
+        "{e}"
+    );
+    let e = err_of(redact(
+        &png,
+        r##"{"boxes":[],"options":{"colour":"#000000"}}"##,
+    ));
+    assert!(e.contains("unknown field `colour`"), "{e}");
+    let req =
+        r#"{"boxes":[{"x":1,"y":1,"width":2,"height":2}],"options":{"format":"jpeg","quality":0}}"#;
+    let e = err_of(redact(&png, req));
+    assert!(e.contains("quality 0 is outside 1–100"), "{e}");
+    let req = r#"{"boxes":[{"x":1,"y":1,"width":2,"height":2}],"options":{"fill":"black"}}"#;
+    let e = err_of(redact(&png, req));
+    assert!(e.contains("#RRGGBB"), "{e}");
+
+    let e = err_of(preview(&png, 100, "white"));
+    assert!(e.starts_with("invalid option: colour \"white\""), "{e}");
+    let e = err_of(inspect(b"GIF"));
+    assert!(e.starts_with("not a supported image"), "{e}");
+}
