@@ -134,13 +134,16 @@ pub fn walk_png(b: &[u8]) -> Result<PngWalk, String> {
             .ok_or("file ends before the IEND chunk")?;
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
         let kind = [head[4], head[5], head[6], head[7]];
-        let data = pos + 8..pos + 8 + len;
-        if data.end + 4 > b.len() {
+        let end = (pos + 8)
+            .checked_add(len)
+            .filter(|e| e.saturating_add(4) <= b.len());
+        let Some(end) = end else {
             return Err(format!(
                 "chunk {} at byte {pos} runs past the end",
                 String::from_utf8_lossy(&kind)
             ));
-        }
+        };
+        let data = pos + 8..end;
         chunks.push(PngChunk {
             kind,
             offset: pos,
@@ -161,16 +164,44 @@ pub fn gif_frame_count(b: &[u8]) -> Option<u32> {
 
 /// Frames and the offset just past the trailer (0x3B) of a GIF.
 pub fn gif_walk(b: &[u8]) -> Option<(u32, usize)> {
+    gif_scan(b).map(|g| (g.frames, g.end))
+}
+
+/// True when a graphic control extension of the GIF declares a transparent colour.
+pub fn gif_has_transparency(b: &[u8]) -> bool {
+    gif_scan(b).is_some_and(|g| g.transparent)
+}
+
+struct GifScan {
+    frames: u32,
+    end: usize,
+    transparent: bool,
+}
+
+fn gif_scan(b: &[u8]) -> Option<GifScan> {
     let mut pos = 13usize; // header (6) + logical screen descriptor (7)
     let flags = *b.get(10)?;
     if flags & 0x80 != 0 {
         pos += 3 * (1usize << ((flags & 7) + 1));
     }
     let mut frames = 0u32;
+    let mut transparent = false;
     loop {
         match *b.get(pos)? {
-            0x3B => return Some((frames, pos + 1)),
-            0x21 => pos = skip_sub_blocks(b, pos + 2)?,
+            0x3B => {
+                return Some(GifScan {
+                    frames,
+                    end: pos + 1,
+                    transparent,
+                });
+            }
+            0x21 => {
+                // Graphic control extension: label F9, size 4, packed flags, bit 0 = transparency.
+                if b.get(pos + 1) == Some(&0xF9) && b.get(pos + 2) == Some(&4) {
+                    transparent |= b.get(pos + 3).is_some_and(|f| f & 1 != 0);
+                }
+                pos = skip_sub_blocks(b, pos + 2)?;
+            }
             0x2C => {
                 frames += 1;
                 let f = *b.get(pos + 9)?;

@@ -6,6 +6,7 @@ use crate::container;
 use crate::error::{Error, Result};
 use crate::sniff::{sniff, InputFormat};
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, RgbImage};
+use std::borrow::Cow;
 use std::io::Cursor;
 
 /// Widest or tallest image Occlude opens (panoramas included).
@@ -22,7 +23,7 @@ pub struct Decoded {
     pub image: RgbImage,
     /// The EXIF orientation value (1–8) that was applied; 1 when there was none.
     pub orientation: u8,
-    /// True when the input had an alpha channel, now composited onto the background.
+    /// True when some input pixel was less than opaque; all are now composited onto the background.
     pub had_alpha: bool,
     /// Animation frames in the input (1 for still images).
     pub frames: u32,
@@ -97,16 +98,78 @@ fn map_err(format: InputFormat, e: ImageError, size: Option<(u32, u32)>) -> Erro
     }
 }
 
-/// Decodes `bytes` into the picture a person sees, flattened onto `background`.
-pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
-    let format = sniff(bytes)?;
-    let frames = if format == InputFormat::Gif {
-        container::gif_frame_count(bytes).unwrap_or(1).max(1)
-    } else {
-        1
+/// The size a file declares in its header, read without a decoder where that is cheap
+/// (PNG IHDR, GIF logical screen, BMP info header, WebP VP8X canvas), so that an absurd size is
+/// refused and reported as declared before any decoder runs.
+fn declared_size(b: &[u8], format: InputFormat) -> Option<(u32, u32)> {
+    let be = |i: usize| {
+        b.get(i..i + 4)
+            .map(|v| u32::from_be_bytes([v[0], v[1], v[2], v[3]]))
     };
+    let le = |i: usize| {
+        b.get(i..i + 4)
+            .map(|v| i32::from_le_bytes([v[0], v[1], v[2], v[3]]))
+    };
+    let le16 = |i: usize| {
+        b.get(i..i + 2)
+            .map(|v| u32::from(u16::from_le_bytes([v[0], v[1]])))
+    };
+    let le24 = |i: usize| {
+        b.get(i..i + 3)
+            .map(|v| u32::from_le_bytes([v[0], v[1], v[2], 0]) + 1)
+    };
+    match format {
+        InputFormat::Png if b.get(12..16) == Some(b"IHDR") => Some((be(16)?, be(20)?)),
+        InputFormat::Gif => Some((le16(6)?, le16(8)?)),
+        InputFormat::Bmp if le(14)? >= 40 => Some((le(18)?.unsigned_abs(), le(22)?.unsigned_abs())),
+        InputFormat::Webp if b.get(12..16) == Some(b"VP8X") => Some((le24(24)?, le24(27)?)),
+        _ => None,
+    }
+}
+
+/// A PNG reduced to the chunks that carry pixels (IHDR, PLTE, tRNS, IDAT, IEND) and eXIf
+/// (for orientation), so the decoder never inflates a profile or text that would be thrown
+/// away (a zlib bomb in iCCP would otherwise cost hundreds of MiB). Other formats pass as is.
+fn pixels_only(bytes: &[u8], format: InputFormat) -> Cow<'_, [u8]> {
+    if format != InputFormat::Png {
+        return Cow::Borrowed(bytes);
+    }
+    const KEEP: [&[u8; 4]; 6] = [b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"eXIf"];
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..8.min(bytes.len())]);
+    let mut pos = 8usize;
+    while let Some(head) = bytes.get(pos..pos + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind = [head[4], head[5], head[6], head[7]];
+        let Some(end) = pos.checked_add(12).and_then(|e| e.checked_add(len)) else {
+            break;
+        };
+        if end > bytes.len() {
+            break; // A damaged or cut chunk: let the decoder report it.
+        }
+        if KEEP.contains(&&kind) {
+            out.extend_from_slice(&bytes[pos..end]);
+        }
+        pos = end;
+        if &kind == b"IEND" {
+            return Cow::Owned(out);
+        }
+    }
+    out.extend_from_slice(bytes.get(pos..).unwrap_or(&[]));
+    Cow::Owned(out)
+}
+
+/// Opens a decoder for `bytes` after checking the declared size against Occlude's limits.
+/// The size limits are applied by [`check_size`] so the error can name the claimed size; the
+/// decoder itself gets the allocation limit throughout.
+fn open(bytes: &[u8], format: InputFormat) -> Result<impl ImageDecoder + '_> {
+    if let Some((w, h)) = declared_size(bytes, format) {
+        check_size(w, h)?;
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.to_image());
-    reader.limits(limits());
+    let mut alloc_only = image::Limits::no_limits();
+    alloc_only.max_alloc = Some(MAX_ALLOC);
+    reader.limits(alloc_only);
     let mut decoder = reader
         .into_decoder()
         .map_err(|e| map_err(format, e, None))?;
@@ -118,14 +181,73 @@ pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
             detail: format!("it claims a size of {w} × {h} pixels"),
         });
     }
+    decoder
+        .set_limits(limits())
+        .map_err(|e| map_err(format, e, Some((w, h))))?;
+    Ok(decoder)
+}
+
+/// What a file's headers say, read without decoding its pixels.
+pub struct Header {
+    pub format: InputFormat,
+    /// Size as stored.
+    pub width: u32,
+    pub height: u32,
+    /// EXIF orientation value, 1–8.
+    pub orientation: u8,
+    /// The image has an alpha channel (for GIF: declares a transparent colour).
+    pub alpha_channel: bool,
+    pub frames: u32,
+}
+
+fn frame_count(bytes: &[u8], format: InputFormat) -> u32 {
+    if format == InputFormat::Gif {
+        container::gif_frame_count(bytes).unwrap_or(1).max(1)
+    } else {
+        1
+    }
+}
+
+/// Reads format, size, orientation and alpha from the headers, under the same limits as
+/// [`decode`], so a file that inspects fine is one that can be opened.
+pub fn header(bytes: &[u8]) -> Result<Header> {
+    let format = sniff(bytes)?;
+    let data = pixels_only(bytes, format);
+    let mut decoder = open(&data, format)?;
+    let (width, height) = decoder.dimensions();
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms)
+        .to_exif();
+    Ok(Header {
+        format,
+        width,
+        height,
+        orientation,
+        alpha_channel: if format == InputFormat::Gif {
+            container::gif_has_transparency(bytes)
+        } else {
+            decoder.color_type().has_alpha()
+        },
+        frames: frame_count(bytes, format),
+    })
+}
+
+/// Decodes `bytes` into the picture a person sees, flattened onto `background`.
+pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
+    let format = sniff(bytes)?;
+    let frames = frame_count(bytes, format);
+    let data = pixels_only(bytes, format);
+    let mut decoder = open(&data, format)?;
+    let size = decoder.dimensions();
     // A broken or absent EXIF block must not stop the redaction: treat it as "no rotation".
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let dynamic =
-        DynamicImage::from_decoder(decoder).map_err(|e| map_err(format, e, Some((w, h))))?;
-    let had_alpha = dynamic.color().has_alpha();
-    let (flat, hidden_under_transparent) = flatten(dynamic, background);
+        DynamicImage::from_decoder(decoder).map_err(|e| map_err(format, e, Some(size)))?;
+    drop(data);
+    let (flat, hidden_under_transparent, had_alpha) = flatten(dynamic, background);
     let mut oriented = DynamicImage::ImageRgb8(flat);
     oriented.apply_orientation(orientation);
     let image = match oriented {
@@ -144,15 +266,17 @@ pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
 
 /// Composites any alpha onto an opaque background so that no colour survives under
 /// transparent pixels; images without alpha are converted to 8-bit RGB as they are.
-/// Also counts the fully transparent pixels that were hiding a colour.
-pub fn flatten(img: DynamicImage, bg: Rgb) -> (RgbImage, u64) {
+/// Returns the picture, the count of fully transparent pixels that were hiding a colour, and
+/// whether any pixel was less than opaque (a GIF decodes to RGBA even when it is opaque).
+pub fn flatten(img: DynamicImage, bg: Rgb) -> (RgbImage, u64, bool) {
     if !img.color().has_alpha() {
-        return (img.into_rgb8(), 0);
+        return (img.into_rgb8(), 0, false);
     }
     let rgba = img.into_rgba8();
     let (w, h) = rgba.dimensions();
     let mut out = RgbImage::new(w, h);
     let mut hidden = 0u64;
+    let mut translucent = false;
     for (dst, src) in out
         .as_mut()
         .chunks_exact_mut(3)
@@ -160,6 +284,7 @@ pub fn flatten(img: DynamicImage, bg: Rgb) -> (RgbImage, u64) {
     {
         let a = u32::from(src[3]);
         hidden += u64::from(a == 0 && (src[0] | src[1] | src[2]) != 0);
+        translucent |= a != 255;
         let inv = 255 - a;
         for (c, (&s, b)) in dst.iter_mut().zip(src.iter().zip([bg.r, bg.g, bg.b])) {
             // Exact rounding of (s·a + b·(255−a)) / 255.
@@ -167,7 +292,7 @@ pub fn flatten(img: DynamicImage, bg: Rgb) -> (RgbImage, u64) {
             *c = ((v + 127) / 255) as u8;
         }
     }
-    (out, hidden)
+    (out, hidden, translucent)
 }
 
 #[cfg(test)]
@@ -180,7 +305,7 @@ mod tests {
         let mut img = RgbaImage::new(2, 1);
         img.put_pixel(0, 0, Rgba([200, 10, 10, 0]));
         img.put_pixel(1, 0, Rgba([10, 20, 30, 255]));
-        let (out, hidden) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
+        let (out, hidden, _) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
         assert_eq!(hidden, 1);
         assert_eq!(out.get_pixel(0, 0).0, [255, 255, 255]);
         assert_eq!(out.get_pixel(1, 0).0, [10, 20, 30]);
@@ -189,7 +314,7 @@ mod tests {
     #[test]
     fn half_alpha_blends() {
         let img = RgbaImage::from_pixel(1, 1, Rgba([0, 0, 0, 128]));
-        let (out, _) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
+        let (out, _, _) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
         assert_eq!(out.get_pixel(0, 0).0, [127, 127, 127]);
     }
 

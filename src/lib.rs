@@ -8,6 +8,7 @@ pub mod container;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod inventory;
 pub mod sniff;
 pub mod verify;
 
@@ -20,9 +21,8 @@ pub use encode::{OutputFormat, DEFAULT_QUALITY};
 pub use error::{Error, Result};
 pub use sniff::InputFormat;
 
-use image::{DynamicImage, ImageDecoder, ImageReader};
+use image::DynamicImage;
 use serde::{Deserialize, Serialize};
-use std::io::Cursor;
 
 /// How to redact: fill colour, background for transparency, and the output file's format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,25 +156,15 @@ pub struct Inspection {
     pub frames: u32,
     /// The output format Occlude picks for this input by default.
     pub default_output: OutputFormat,
+    /// What the file carries besides its pixels (metadata, trailing bytes, extra frames).
+    pub inventory: inventory::Inventory,
 }
 
 /// Reads a file's format, size, orientation and alpha without decoding its pixels.
 pub fn inspect(input: &[u8]) -> Result<Inspection> {
-    let format = sniff::sniff(input)?;
-    let mut reader = ImageReader::with_format(Cursor::new(input), format.to_image());
-    reader.no_limits();
-    let mut decoder = reader.into_decoder().map_err(|e| decode_error(format, e))?;
-    let (sw, sh) = decoder.dimensions();
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms)
-        .to_exif();
+    let head = decode::header(input)?;
+    let (format, sw, sh, orientation) = (head.format, head.width, head.height, head.orientation);
     let (width, height) = if orientation >= 5 { (sh, sw) } else { (sw, sh) };
-    let frames = if format == InputFormat::Gif {
-        container::gif_frame_count(input).unwrap_or(1).max(1)
-    } else {
-        1
-    };
     Ok(Inspection {
         format,
         bytes: input.len(),
@@ -183,24 +173,11 @@ pub fn inspect(input: &[u8]) -> Result<Inspection> {
         stored_width: sw,
         stored_height: sh,
         orientation,
-        has_alpha: decoder.color_type().has_alpha(),
-        frames,
+        has_alpha: head.alpha_channel,
+        frames: head.frames,
         default_output: default_output(format),
+        inventory: inventory::inventory(input, format),
     })
-}
-
-fn decode_error(format: InputFormat, e: image::ImageError) -> Error {
-    match e {
-        image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Error::Truncated {
-                format: format.name(),
-            }
-        }
-        other => Error::Corrupt {
-            format: format.name(),
-            detail: other.to_string(),
-        },
-    }
 }
 
 /// A downscaled, oriented, flattened RGBA picture for display while editing.

@@ -220,6 +220,17 @@ fn inspect(args: &[String]) -> Result<(), String> {
             println!("frames:      {} (only the first is kept)", info.frames);
         }
         println!("default out: {}", info.default_output.extension());
+        println!("carries:");
+        let words = info.inventory.plain_words();
+        if words.is_empty() {
+            println!("  no metadata found");
+        }
+        for w in &words {
+            println!("  {w}");
+        }
+        for n in &info.inventory.notes {
+            println!("  note: {n}");
+        }
     }
     Ok(())
 }
