@@ -1,0 +1,177 @@
+//! The attack suite: every known way a "redacted" image has leaked, one fixture each. Each is
+//! redacted, then the output must pass the core's own verifier AND ExifTool (an independent
+//! oracle) must list nothing but file-structure tags. ExifTool misses bytes after a JPEG EOI,
+//! so trailing bytes are also checked with our own structure walk.
+
+use occlude::container::{walk_jpeg, walk_png};
+use occlude::{redact, Options, OutputFormat, Rect};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The only tags ExifTool may report for an Occlude export (`-j -a -G1` keys). Everything
+/// here describes the file's structure; none of it comes from the input's metadata.
+const EXIFTOOL_ALLOWLIST: &[&str] = &[
+    "SourceFile",
+    "ExifTool:ExifToolVersion",
+    "System:FileName",
+    "System:Directory",
+    "System:FileSize",
+    "System:FileModifyDate",
+    "System:FileAccessDate",
+    "System:FileInodeChangeDate",
+    "System:FilePermissions",
+    "File:FileType",
+    "File:FileTypeExtension",
+    "File:MIMEType",
+    "File:ImageWidth",
+    "File:ImageHeight",
+    "File:EncodingProcess",
+    "File:BitsPerSample",
+    "File:ColorComponents",
+    "File:YCbCrSubSampling",
+    "JFIF:JFIFVersion",
+    "JFIF:ResolutionUnit",
+    "JFIF:XResolution",
+    "JFIF:YResolution",
+    "PNG:ImageWidth",
+    "PNG:ImageHeight",
+    "PNG:BitDepth",
+    "PNG:ColorType",
+    "PNG:Compression",
+    "PNG:Filter",
+    "PNG:Interlace",
+    "Composite:ImageSize",
+    "Composite:Megapixels",
+];
+
+/// One fixture per leak vector (see tests/fixtures/README.md).
+const VECTORS: &[&str] = &[
+    "jpeg-exif-full.jpg",
+    "jpeg-xmp.jpg",
+    "jpeg-iptc.jpg",
+    "jpeg-icc.jpg",
+    "jpeg-comment.jpg",
+    "jpeg-trailing.jpg",
+    "jpeg-cmyk.jpg",
+    "jpeg-progressive.jpg",
+    "png-text-chunks.png",
+    "png-icc.png",
+    "png-trailing.png",
+    "png-rgba-hidden.png",
+    "png-rgb16.png",
+    "png-palette-trns.png",
+    "png-gray-alpha.png",
+    "png-exif-orient-6.png",
+    "gif-animated.gif",
+    "webp-rgba-hidden.webp",
+    "webp-lossy.webp",
+    "tiff-rgb.tiff",
+    "bmp-rgb.bmp",
+    "orient-1.jpg",
+    "orient-2.jpg",
+    "orient-3.jpg",
+    "orient-4.jpg",
+    "orient-5.jpg",
+    "orient-6.jpg",
+    "orient-7.jpg",
+    "orient-8.jpg",
+];
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn exiftool_available() -> bool {
+    Command::new("exiftool")
+        .arg("-ver")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs ExifTool on `bytes` and returns every key it reports outside the allowlist.
+fn exiftool_extras(bytes: &[u8], ext: &str, tag: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("occlude-attack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{tag}.{ext}"));
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new("exiftool")
+        .args(["-j", "-a", "-G1"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "exiftool failed on {tag}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let obj = v[0].as_object().expect("exiftool JSON object");
+    obj.iter()
+        .filter(|(k, _)| !EXIFTOOL_ALLOWLIST.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect()
+}
+
+#[test]
+fn every_vector_is_removed() {
+    assert!(
+        exiftool_available(),
+        "exiftool is the test oracle: install libimage-exiftool-perl (tools/setup --test does)"
+    );
+    for name in VECTORS {
+        let input = std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for format in [OutputFormat::Png, OutputFormat::Jpeg] {
+            let options = Options {
+                format: Some(format),
+                ..Options::default()
+            };
+            let boxes = [Rect::new(2.0, 2.0, 40.0, 40.0)];
+            let r = redact(&input, &boxes, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let v = &r.report.verification;
+            assert_eq!((v.metadata_blocks, v.trailing_bytes), (0, 0), "{name}");
+            assert!(v.boxes_checked == 1, "{name}: box not checked");
+            // Our own walk: nothing after the end marker (ExifTool misses it after a JPEG EOI).
+            let end = match format {
+                OutputFormat::Png => walk_png(&r.bytes).map(|w| w.end),
+                OutputFormat::Jpeg => walk_jpeg(&r.bytes).map(|w| w.end),
+            };
+            assert_eq!(end, Ok(r.bytes.len()), "{name}: bytes after the end marker");
+            let extras = exiftool_extras(&r.bytes, format.extension(), name);
+            assert!(
+                extras.is_empty(),
+                "{name} → {format:?}: ExifTool found {extras:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_inputs_really_carry_what_they_claim() {
+    // A suite that cannot fail proves nothing: ExifTool must see the metadata in the inputs.
+    if !exiftool_available() {
+        panic!("exiftool missing");
+    }
+    for name in [
+        "jpeg-exif-full.jpg",
+        "jpeg-xmp.jpg",
+        "jpeg-iptc.jpg",
+        "jpeg-icc.jpg",
+        "jpeg-comment.jpg",
+        "png-text-chunks.png",
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let ext = name.rsplit('.').next().unwrap();
+        let extras = exiftool_extras(&bytes, ext, &format!("input-{name}"));
+        assert!(
+            !extras.is_empty(),
+            "{name}: ExifTool sees no metadata in the input"
+        );
+    }
+    for (name, walk) in [("jpeg-trailing.jpg", 0), ("png-trailing.png", 1)] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let end = if walk == 0 {
+            walk_jpeg(&bytes).unwrap().end
+        } else {
+            walk_png(&bytes).unwrap().end
+        };
+        assert!(end < bytes.len(), "{name}: no trailing bytes in the input");
+    }
+}
