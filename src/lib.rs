@@ -84,6 +84,8 @@ pub struct Report {
     pub hidden_under_transparent: u64,
     /// What the verifier established from the produced bytes.
     pub verification: verify::Verification,
+    /// Time spent in each stage (zero where the caller gave no clock).
+    pub timings: Timings,
     /// A file name that carries nothing from the input's name.
     pub suggested_name: String,
 }
@@ -95,9 +97,47 @@ pub struct Redaction {
     pub report: Report,
 }
 
+/// Milliseconds spent in each stage of [`redact`], for the receipt and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timings {
+    /// Sniff, decode, flatten and orient.
+    pub decode_ms: f64,
+    pub burn_ms: f64,
+    pub encode_ms: f64,
+    /// Re-parse and check the produced bytes.
+    pub verify_ms: f64,
+}
+
+/// A millisecond clock for [`redact_timed`]: the core cannot read one itself on wasm32.
+pub type Clock<'a> = &'a dyn Fn() -> f64;
+
+#[cfg(target_arch = "wasm32")]
+fn no_clock() -> f64 {
+    0.0
+}
+
 /// Redacts `input`: decode, orient, flatten, burn `boxes`, and encode a new file.
 /// Boxes are in the coordinates of the image as seen (after EXIF orientation).
 pub fn redact(input: &[u8], boxes: &[Rect], options: &Options) -> Result<Redaction> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let start = std::time::Instant::now();
+        let clock = move || start.elapsed().as_secs_f64() * 1000.0;
+        redact_timed(input, boxes, options, &clock)
+    }
+    #[cfg(target_arch = "wasm32")]
+    redact_timed(input, boxes, options, &no_clock)
+}
+
+/// [`redact`] with a caller's clock, so the report's [`Timings`] are filled on any platform.
+pub fn redact_timed(
+    input: &[u8],
+    boxes: &[Rect],
+    options: &Options,
+    now: Clock<'_>,
+) -> Result<Redaction> {
+    let t0 = now();
     let format = options.format;
     if format == Some(OutputFormat::Jpeg) && !(1..=100).contains(&options.quality) {
         return Err(Error::BadOption {
@@ -108,14 +148,23 @@ pub fn redact(input: &[u8], boxes: &[Rect], options: &Options) -> Result<Redacti
         return Err(Error::NoBoxes);
     }
     let decoded = decode::decode(input, options.background)?;
+    let t1 = now();
     let mut img = decoded.image;
     let (w, h) = img.dimensions();
     let pixel_boxes = burn::resolve(boxes, w, h)?;
     burn::burn(&mut img, &pixel_boxes, options.fill);
+    let t2 = now();
     let out_format = format.unwrap_or_else(|| default_output(decoded.format));
     let bytes = encode::encode(&img, out_format, options.quality)?;
     drop(img);
+    let t3 = now();
     let verification = verify::verify(&bytes, out_format, w, h, &pixel_boxes, options.fill)?;
+    let timings = Timings {
+        decode_ms: t1 - t0,
+        burn_ms: t2 - t1,
+        encode_ms: t3 - t2,
+        verify_ms: now() - t3,
+    };
     let report = Report {
         input_format: decoded.format,
         input_bytes: input.len(),
@@ -132,6 +181,7 @@ pub fn redact(input: &[u8], boxes: &[Rect], options: &Options) -> Result<Redacti
         frames_dropped: decoded.frames.saturating_sub(1),
         hidden_under_transparent: decoded.hidden_under_transparent,
         verification,
+        timings,
         suggested_name: format!("redacted.{}", out_format.extension()),
     };
     Ok(Redaction { bytes, report })

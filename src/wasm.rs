@@ -76,11 +76,24 @@ impl Redaction {
 pub fn redact(input: &[u8], request_json: &str) -> Result<Redaction, JsError> {
     let request: Request = serde_json::from_str(request_json).map_err(bad_request)?;
     let options = request.options.unwrap_or_default();
-    let out = crate::redact(input, &request.boxes, &options).map_err(js_error)?;
+    let out =
+        crate::redact_timed(input, &request.boxes, &options, &now_ms).map_err(js_error)?;
     Ok(Redaction {
         bytes: out.bytes,
         report: out.report,
     })
+}
+
+/// `performance.now()` of the page or worker, falling back to `Date.now()`.
+fn now_ms() -> f64 {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|perf| {
+            let now = js_sys::Reflect::get(&perf, &JsValue::from_str("now")).ok()?;
+            now.dyn_into::<js_sys::Function>().ok()?.call0(&perf).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 /// Reads a file's format, size and orientation without decoding its pixels; JSON of
