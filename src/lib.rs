@@ -8,6 +8,8 @@ pub mod container;
 pub mod decode;
 pub mod encode;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inventory;
 pub mod sniff;
 pub mod verify;
@@ -88,6 +90,10 @@ pub struct Report {
     pub timings: Timings,
     /// A file name that carries nothing from the input's name.
     pub suggested_name: String,
+    /// "lossless" (JPEG to JPEG in the DCT domain, see [`jpeg`]) or "pixels".
+    pub path: jpeg::Path,
+    /// Why that path ran (for pixels: why the lossless path did not apply).
+    pub path_reason: String,
 }
 
 /// The new file and its report.
@@ -147,6 +153,10 @@ pub fn redact_timed(
     if boxes.is_empty() {
         return Err(Error::NoBoxes);
     }
+    let path_reason = match jpeg::try_redact(input, boxes, options, now)? {
+        jpeg::Attempt::Done(redaction) => return Ok(*redaction),
+        jpeg::Attempt::Fallback(reason) => reason,
+    };
     let decoded = decode::decode(input, options.background)?;
     let t1 = now();
     let mut img = decoded.image;
@@ -183,6 +193,8 @@ pub fn redact_timed(
         verification,
         timings,
         suggested_name: format!("redacted.{}", out_format.extension()),
+        path: jpeg::Path::Pixels,
+        path_reason,
     };
     Ok(Redaction { bytes, report })
 }

@@ -420,3 +420,21 @@ fn inspect_never_panics_on_prefixes() {
     }
     report(problems);
 }
+
+/// Inputs the fuzzer kept (tests/fixtures/fuzz/: slow units and any crashers, fixed), replayed
+/// through the same harness as the fuzz target. Each must finish without a panic.
+#[test]
+fn fuzz_regressions_replay_cleanly() {
+    let dir = fixtures_dir().join("fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/fixtures/fuzz") {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let started = Instant::now();
+        let r = catch_unwind(AssertUnwindSafe(|| occlude::fuzzing::run(&data)));
+        assert!(r.is_ok(), "{} panicked", path.display());
+        assert!(started.elapsed() < Duration::from_secs(60), "{} hangs", path.display());
+        n += 1;
+    }
+    assert!(n > 0, "no fuzz regressions found in {}", dir.display());
+}

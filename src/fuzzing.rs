@@ -1,0 +1,32 @@
+//! The fuzz harness's reading of raw bytes as (boxes, options, image), shared by the cargo-fuzz
+//! target and the regression test that replays what the fuzzer found. Not part of the API.
+
+use crate::{Options, OutputFormat, Rect, Rgb};
+
+/// Runs `inspect` and `redact` on one fuzz input: the first 12 bytes steer the boxes and
+/// options, the rest is the image. Errors are expected; a panic or hang is a bug.
+pub fn run(data: &[u8]) {
+    if data.len() < 12 {
+        return;
+    }
+    let (ctl, image) = data.split_at(12);
+    let n = usize::from(ctl[0] % 4);
+    let boxes: Vec<Rect> = (0..n)
+        .map(|i| {
+            let v = |k: usize| f64::from(ctl[1 + (i * 2 + k) % 10]) - 16.0;
+            Rect::new(v(0), v(1), v(0).abs() + 1.0, v(1).abs() + 0.5)
+        })
+        .collect();
+    let options = Options {
+        fill: Rgb { r: ctl[10], g: ctl[11], b: 0 },
+        background: Rgb::WHITE,
+        format: match ctl[11] % 3 {
+            0 => None,
+            1 => Some(OutputFormat::Png),
+            _ => Some(OutputFormat::Jpeg),
+        },
+        quality: ctl[10] % 101,
+    };
+    let _ = crate::inspect(image);
+    let _ = crate::redact(image, &boxes, &options);
+}
