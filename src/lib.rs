@@ -11,6 +11,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inventory;
+pub mod jpeg;
 pub mod sniff;
 pub mod verify;
 

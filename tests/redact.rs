@@ -441,8 +441,13 @@ fn output_format_quality_and_fill_are_honoured() {
         "jpeg → png",
     );
 
-    // Default output for JPEG reports the default quality.
+    // JPEG → JPEG takes the lossless path by default: the source's quantisation tables are
+    // kept, so no quality applies. A PNG → JPEG export reports the default quality.
     let out = run("jpeg-baseline.jpg", &one_box(), &Options::default());
+    assert_eq!(out.report.path, occlude::jpeg::Path::Lossless);
+    assert_eq!(out.report.quality, None);
+    let jpeg_out = Options { format: Some(O::Jpeg), ..Options::default() };
+    let out = run("png-rgb8.png", &one_box(), &jpeg_out);
     assert_eq!(out.report.quality, Some(occlude::DEFAULT_QUALITY));
 
     // Quality out of range is refused for JPEG output, ignored for PNG output.

@@ -1,0 +1,331 @@
+//! Lossless JPEG redaction in the DCT domain: read the quantised coefficients of a sequential or
+//! progressive Huffman JPEG, turn them losslessly for the EXIF orientation, wipe the MCUs under
+//! the boxes, and write a brand-new baseline file. Blocks outside the boxes keep their exact
+//! coefficients. Self-contained: no codec dependency; every parse step is bounds-checked.
+//!
+//! Pipeline ([`lossless`]): [`reader::read`] → [`transform::orient`] → [`wipe::wipe`] →
+//! [`writer::write`]. Anything the path cannot do exactly (arithmetic coding, 12-bit, CMYK/YCCK,
+//! RGB-coded JPEGs, rotations that would move partial edge MCUs, a colour fill on a grey file)
+//! comes back as a [`Decline`] whose message says why; the caller then runs the pixel path.
+
+pub mod huffman;
+pub mod reader;
+pub mod transform;
+pub mod wipe;
+pub mod writer;
+
+use crate::burn::{PixelBox, Rect};
+use crate::color::Rgb;
+use serde::Serialize;
+use std::fmt;
+
+/// `ZIGZAG[k]` is the natural (row-major, row = vertical frequency) index of the k-th
+/// coefficient in zig-zag order. Coefficients are stored in zig-zag order throughout.
+pub const ZIGZAG: [usize; 64] = [
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
+    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
+    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+];
+
+/// Why the lossless path did not run (the pixel path runs instead), or an error that the
+/// pixel path would report just the same (a bad box, an image over the size limit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decline {
+    /// A valid JPEG this path does not handle (arithmetic coding, 12-bit, CMYK, …).
+    Unsupported(String),
+    /// The bytes are damaged or truncated as far as this strict reader is concerned.
+    Corrupt(String),
+    /// An error independent of the path; the caller reports it as is.
+    Fatal(crate::Error),
+}
+
+impl fmt::Display for Decline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Decline::Unsupported(s) => write!(f, "unsupported for lossless redaction: {s}"),
+            Decline::Corrupt(s) => write!(f, "not readable by the lossless path: {s}"),
+            Decline::Fatal(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+pub(crate) fn unsupported<T>(s: impl Into<String>) -> Result<T, Decline> {
+    Err(Decline::Unsupported(s.into()))
+}
+
+pub(crate) fn corrupt<T>(s: impl Into<String>) -> Result<T, Decline> {
+    Err(Decline::Corrupt(s.into()))
+}
+
+/// One colour component: sampling factors, quantisation table and its quantised coefficients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    /// Horizontal and vertical sampling factors (1–4; forced to 1 in a one-component image).
+    pub h: usize,
+    pub v: usize,
+    /// Quantisation table in zig-zag order.
+    pub quant: [u16; 64],
+    /// Blocks across and down, padded to whole MCUs.
+    pub bw: usize,
+    pub bh: usize,
+    /// Blocks that hold visible pixels: ceil(ceil(width · h / hmax) / 8), likewise down.
+    pub vis_w: usize,
+    pub vis_h: usize,
+    /// `bw × bh × 64` coefficients, block-row-major, each block in zig-zag order.
+    pub coefs: Vec<i16>,
+}
+
+impl Component {
+    /// The 64 coefficients of block (`bx`, `by`), if it exists.
+    pub fn block(&self, bx: usize, by: usize) -> Option<&[i16]> {
+        let i = by.checked_mul(self.bw)?.checked_add(bx)?;
+        if bx >= self.bw {
+            return None;
+        }
+        self.coefs.get(i * 64..i * 64 + 64)
+    }
+}
+
+/// A JPEG as quantised DCT coefficients: 8-bit, one (grey) or three (YCbCr) components.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coefficients {
+    pub width: u32,
+    pub height: u32,
+    pub components: Vec<Component>,
+    /// Largest sampling factors; an MCU is `8·hmax × 8·vmax` pixels.
+    pub hmax: usize,
+    pub vmax: usize,
+    /// The source was progressive (informational).
+    pub progressive: bool,
+    /// Restart interval of the source, in MCUs (0: none; informational).
+    pub restart_interval: u16,
+}
+
+impl Coefficients {
+    /// MCU width and height in pixels.
+    pub fn mcu_size(&self) -> (u32, u32) {
+        (8 * self.hmax as u32, 8 * self.vmax as u32)
+    }
+    /// MCUs across and down.
+    pub fn mcus(&self) -> (usize, usize) {
+        let (mw, mh) = self.mcu_size();
+        (
+            self.width.div_ceil(mw) as usize,
+            self.height.div_ceil(mh) as usize,
+        )
+    }
+}
+
+/// The result of a lossless redaction.
+#[derive(Debug, Clone)]
+pub struct Lossless {
+    /// The new file: SOI, DQT, SOF0 (SOF1 for 16-bit tables), DHT, SOS, EOI.
+    pub bytes: Vec<u8>,
+    /// Size as seen (after orientation).
+    pub width: u32,
+    pub height: u32,
+    /// The boxes as wiped: each requested box grown outwards to the MCU grid, clipped to the image.
+    pub boxes: Vec<PixelBox>,
+    /// MCU size in pixels of the output (the grid boxes grow to).
+    pub mcu: (u32, u32),
+    /// Largest sampling factor of the output (for the verifier's margin).
+    pub max_sampling: u8,
+    pub progressive_input: bool,
+    pub restart_input: bool,
+    /// Milliseconds per stage from the caller's clock: read, transform, wipe, write.
+    pub timings_ms: [f64; 4],
+}
+
+/// Redacts a JPEG losslessly: `orientation` is the EXIF value (1–8) the pixel path would apply,
+/// `boxes` are in the coordinates of the image as seen. On `Err(Decline::Unsupported |
+/// Decline::Corrupt)` the caller runs the pixel path instead.
+pub fn lossless(
+    input: &[u8],
+    orientation: u8,
+    boxes: &[Rect],
+    fill: Rgb,
+) -> Result<Lossless, Decline> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let start = std::time::Instant::now();
+        let clock = move || start.elapsed().as_secs_f64() * 1000.0;
+        lossless_timed(input, orientation, boxes, fill, &clock)
+    }
+    #[cfg(target_arch = "wasm32")]
+    lossless_timed(input, orientation, boxes, fill, &|| 0.0)
+}
+
+/// [`lossless`] with a caller's millisecond clock for the stage timings.
+pub fn lossless_timed(
+    input: &[u8],
+    orientation: u8,
+    boxes: &[Rect],
+    fill: Rgb,
+    now: crate::Clock<'_>,
+) -> Result<Lossless, Decline> {
+    let t0 = now();
+    let src = reader::read(input)?;
+    let t1 = now();
+    if src.components.len() == 1 && !(fill.r == fill.g && fill.g == fill.b) {
+        return unsupported(format!(
+            "the JPEG is greyscale and the fill {fill} is a colour (the pixel path writes colour)"
+        ));
+    }
+    let progressive_input = src.progressive;
+    let restart_input = src.restart_interval != 0;
+    let mut img = transform::orient(src, orientation)?;
+    let t2 = now();
+    let grown = wipe::wipe(&mut img, boxes, fill)?;
+    let t3 = now();
+    let bytes = writer::write(&img, writer::Tables::Optimized)?;
+    let t4 = now();
+    let max_sampling = img
+        .components
+        .iter()
+        .map(|c| c.h.max(c.v))
+        .max()
+        .unwrap_or(1) as u8;
+    Ok(Lossless {
+        bytes,
+        width: img.width,
+        height: img.height,
+        boxes: grown,
+        mcu: img.mcu_size(),
+        max_sampling,
+        progressive_input,
+        restart_input,
+        timings_ms: [t1 - t0, t2 - t1, t3 - t2, t4 - t3],
+    })
+}
+
+/// Which way [`crate::redact`] produced the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Path {
+    /// JPEG to JPEG in the DCT domain: only the blocks under the (grown) boxes changed.
+    Lossless,
+    /// Decode, burn, encode.
+    Pixels,
+}
+
+/// What [`try_redact`] did: a finished redaction, or why the pixel path must run.
+#[derive(Debug, Clone)]
+pub enum Attempt {
+    Done(Box<crate::Redaction>),
+    Fallback(String),
+}
+
+/// The lossless branch of [`crate::redact`]: runs when the input is a JPEG and the output is
+/// JPEG; verifies its output with the grown boxes. Errors only for what the pixel path would
+/// refuse just the same (bad boxes, an image over the size limit).
+pub fn try_redact(
+    input: &[u8],
+    boxes: &[Rect],
+    options: &crate::Options,
+    now: crate::Clock<'_>,
+) -> crate::Result<Attempt> {
+    use crate::{InputFormat, OutputFormat};
+    let t0 = now();
+    let input_format = match crate::sniff::sniff(input) {
+        Ok(f) => f,
+        Err(_) => {
+            return Ok(Attempt::Fallback(
+                "the input is not a readable image".into(),
+            ))
+        }
+    };
+    if input_format != InputFormat::Jpeg {
+        return Ok(Attempt::Fallback(format!(
+            "the input is {}, not JPEG",
+            input_format.name()
+        )));
+    }
+    let out_format = options
+        .format
+        .unwrap_or_else(|| crate::default_output(input_format));
+    if out_format != OutputFormat::Jpeg {
+        return Ok(Attempt::Fallback(
+            "PNG output was chosen (the lossless path writes JPEG only)".into(),
+        ));
+    }
+    let orientation = exif_orientation(input);
+    let out = match lossless_timed(input, orientation, boxes, options.fill, now) {
+        Ok(out) => out,
+        Err(Decline::Fatal(e)) => return Err(e),
+        Err(d) => return Ok(Attempt::Fallback(d.to_string())),
+    };
+    let t1 = now();
+    let verification = match crate::verify::verify(
+        &out.bytes,
+        OutputFormat::Jpeg,
+        out.width,
+        out.height,
+        &out.boxes,
+        options.fill,
+    ) {
+        Ok(v) => v,
+        // The lossless file is withheld; the pixel path's file is verified in its turn.
+        Err(e) => {
+            return Ok(Attempt::Fallback(format!(
+                "the lossless output failed verification ({e})"
+            )))
+        }
+    };
+    let t2 = now();
+    let [read, turn, wipe_ms, write] = out.timings_ms;
+    let pre = (t1 - t0) - (read + turn + wipe_ms + write); // sniff and EXIF lookup
+    let (mw, mh) = out.mcu;
+    let mut how = vec![format!("boxes grew to the {mw}×{mh} MCU grid")];
+    if orientation != 1 {
+        how.push(format!("EXIF orientation {orientation} turned losslessly"));
+    }
+    if out.progressive_input {
+        how.push("progressive input rewritten as baseline".into());
+    }
+    let report = crate::Report {
+        input_format,
+        input_bytes: input.len(),
+        output_format: OutputFormat::Jpeg,
+        output_bytes: out.bytes.len(),
+        quality: None,
+        width: out.width,
+        height: out.height,
+        boxes: out.boxes.clone(),
+        fill: options.fill,
+        orientation,
+        alpha_flattened: false,
+        background: options.background,
+        frames_dropped: 0,
+        hidden_under_transparent: 0,
+        verification,
+        timings: crate::Timings {
+            decode_ms: pre.max(0.0) + read + turn,
+            burn_ms: wipe_ms,
+            encode_ms: write,
+            verify_ms: t2 - t1,
+        },
+        suggested_name: format!("redacted.{}", OutputFormat::Jpeg.extension()),
+        path: Path::Lossless,
+        path_reason: format!(
+            "lossless: only the boxes changed. JPEG to JPEG in the DCT domain: blocks outside \
+             the boxes keep their exact coefficients ({}); the source's quantisation tables are \
+             kept, so the quality option does not apply",
+            how.join("; ")
+        ),
+    };
+    Ok(Attempt::Done(Box::new(crate::Redaction {
+        bytes: out.bytes,
+        report,
+    })))
+}
+
+/// The EXIF orientation (1–8) exactly as the pixel path reads it (via the `image` crate's JPEG
+/// decoder); 1 when absent or unreadable.
+pub fn exif_orientation(input: &[u8]) -> u8 {
+    use image::ImageDecoder;
+    image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(input))
+        .ok()
+        .and_then(|mut d| d.orientation().ok())
+        .map(|o| o.to_exif())
+        .unwrap_or(1)
+}

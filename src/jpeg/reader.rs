@@ -1,0 +1,808 @@
+//! The coefficient reader: parses a JPEG's markers and entropy-decodes every scan into quantised
+//! coefficients. Baseline and extended sequential Huffman, progressive (DC/AC first and
+//! refinement scans, EOBRUN), restart intervals, any sampling factors; 8-bit grey or YCbCr only.
+//! Hostile input: every length, index and table is checked; truncation is an error, not zeros.
+
+use super::huffman::{Decoder, Spec, FAST_BITS};
+use super::{corrupt, unsupported, Coefficients, Component, Decline};
+
+/// Component as declared in SOF, before storage is allocated.
+#[derive(Debug, Clone, Copy)]
+struct FrameComp {
+    id: u8,
+    h: usize,
+    v: usize,
+    tq: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ScanComp {
+    /// Index into the frame's components.
+    index: usize,
+    dc: usize,
+    ac: usize,
+}
+
+/// Reads big-endian u16 at `pos`.
+fn be16(b: &[u8], pos: usize) -> Result<usize, Decline> {
+    match b.get(pos..pos + 2) {
+        Some(v) => Ok(usize::from(u16::from_be_bytes([v[0], v[1]]))),
+        None => corrupt("the file ends inside a segment"),
+    }
+}
+
+fn byte(b: &[u8], pos: usize) -> Result<u8, Decline> {
+    match b.get(pos) {
+        Some(&v) => Ok(v),
+        None => corrupt("a segment is shorter than its contents"),
+    }
+}
+
+/// Parses `input` into coefficients. Any marker or feature outside the supported set is an
+/// `Unsupported`; any structural damage or truncation is a `Corrupt`.
+pub fn read(input: &[u8]) -> Result<Coefficients, Decline> {
+    if input.get(..2) != Some(&[0xFF, 0xD8]) {
+        return corrupt("no start-of-image marker");
+    }
+    let mut qt: [Option<[u16; 64]>; 4] = [None; 4];
+    let mut dc_tables: [Option<Decoder>; 4] = [None, None, None, None];
+    let mut ac_tables: [Option<Decoder>; 4] = [None, None, None, None];
+    let mut frame: Option<(Vec<FrameComp>, Coefficients)> = None;
+    let mut restart: u16 = 0;
+    let mut adobe_transform: Option<u8> = None;
+    let mut pos = 2usize;
+    loop {
+        // Find the marker: 0xFF, any fill 0xFF, then the code.
+        if input.get(pos) != Some(&0xFF) {
+            return corrupt(format!("expected a marker at byte {pos}"));
+        }
+        while input.get(pos) == Some(&0xFF) {
+            pos += 1;
+        }
+        let marker = byte(input, pos)?;
+        pos += 1;
+        match marker {
+            0xD9 => break,
+            0xD8 => return corrupt("a second start-of-image marker"),
+            0xD0..=0xD7 | 0x01 => continue,
+            0x00 => return corrupt("a stray 0xFF00 between segments"),
+            _ => {}
+        }
+        let len = be16(input, pos)?;
+        if len < 2 || pos + len > input.len() {
+            return corrupt(format!("segment 0x{marker:02X} runs past the end"));
+        }
+        let seg = &input[pos + 2..pos + len];
+        pos += len;
+        match marker {
+            0xC0..=0xC2 => {
+                if frame.is_some() {
+                    return corrupt("more than one frame header");
+                }
+                frame = Some(parse_sof(seg, marker == 0xC2, &qt)?);
+            }
+            0xC3 | 0xC5..=0xC7 | 0xCB | 0xCD..=0xCF => {
+                return unsupported("lossless or hierarchical JPEG");
+            }
+            0xC9 | 0xCA | 0xCC => return unsupported("arithmetic-coded JPEG"),
+            0xC8 | 0xF0..=0xFD => return unsupported(format!("marker 0x{marker:02X}")),
+            0xDC => return unsupported("a DNL marker (height defined after the scan)"),
+            0xDE | 0xDF => return unsupported("hierarchical JPEG"),
+            0xDB => parse_dqt(seg, &mut qt)?,
+            0xC4 => parse_dht(seg, &mut dc_tables, &mut ac_tables)?,
+            0xDD => {
+                if seg.len() != 2 {
+                    return corrupt("restart interval segment has the wrong length");
+                }
+                restart = be16(seg, 0)? as u16;
+            }
+            // Adobe APP14: the transform byte says whether three components are YCbCr (1) or
+            // RGB (0).
+            0xEE if seg.len() >= 12 && seg.starts_with(b"Adobe") => {
+                adobe_transform = seg.get(11).copied();
+            }
+            0xDA => {
+                let Some((comps, coefs)) = frame.as_mut() else {
+                    return corrupt("a scan before the frame header");
+                };
+                // Tables referenced by a component are bound when its first scan starts.
+                for (c, fc) in coefs.components.iter_mut().zip(comps.iter()) {
+                    if let Some(q) = qt.get(fc.tq).copied().flatten() {
+                        if c.quant == [0; 64] {
+                            c.quant = q;
+                        }
+                    }
+                }
+                if comps.len() == 3
+                    && (adobe_transform == Some(0) || comps.iter().map(|c| c.id).eq(*b"RGB"))
+                {
+                    return unsupported("an RGB-coded JPEG (not YCbCr)");
+                }
+                let end = decode_scan(
+                    input, pos, seg, comps, coefs, &dc_tables, &ac_tables, restart,
+                )?;
+                if restart != 0 {
+                    coefs.restart_interval = restart;
+                }
+                pos = end;
+            }
+            _ => {} // APPn, COM and the like: skipped, never carried over
+        }
+    }
+    let Some((_, coefs)) = frame else {
+        return corrupt("no frame header");
+    };
+    if coefs.components.iter().any(|c| c.quant.contains(&0)) {
+        return corrupt("a component has no (or a zero) quantisation table");
+    }
+    Ok(coefs)
+}
+
+fn parse_dqt(mut d: &[u8], qt: &mut [Option<[u16; 64]>; 4]) -> Result<(), Decline> {
+    while let Some(&pq_tq) = d.first() {
+        let (wide, id) = (pq_tq >> 4, usize::from(pq_tq & 15));
+        if wide > 1 || id > 3 {
+            return corrupt("bad quantisation table header");
+        }
+        let size = if wide == 1 { 128 } else { 64 };
+        let Some(t) = d.get(1..1 + size) else {
+            return corrupt("quantisation table is short");
+        };
+        let mut q = [0u16; 64];
+        for (k, v) in q.iter_mut().enumerate() {
+            *v = if wide == 1 {
+                u16::from_be_bytes([t[2 * k], t[2 * k + 1]])
+            } else {
+                u16::from(t[k])
+            };
+        }
+        if q.contains(&0) {
+            return corrupt("quantisation table has a zero step");
+        }
+        if let Some(slot) = qt.get_mut(id) {
+            *slot = Some(q);
+        }
+        d = &d[1 + size..];
+    }
+    Ok(())
+}
+
+fn parse_dht(
+    mut d: &[u8],
+    dc: &mut [Option<Decoder>; 4],
+    ac: &mut [Option<Decoder>; 4],
+) -> Result<(), Decline> {
+    while let Some(&tc_th) = d.first() {
+        let (class, id) = (tc_th >> 4, usize::from(tc_th & 15));
+        if class > 1 || id > 3 {
+            return corrupt("bad Huffman table header");
+        }
+        let Some(counts) = d.get(1..17) else {
+            return corrupt("Huffman table is short");
+        };
+        let mut bits = [0u8; 16];
+        bits.copy_from_slice(counts);
+        let n: usize = bits.iter().map(|&b| usize::from(b)).sum();
+        let Some(values) = d.get(17..17 + n) else {
+            return corrupt("Huffman table is short");
+        };
+        let spec = Spec {
+            bits,
+            values: values.to_vec(),
+        };
+        let dec = Decoder::new(&spec)?;
+        let slot = if class == 0 { &mut dc[id] } else { &mut ac[id] };
+        *slot = Some(dec);
+        d = &d[17 + n..];
+    }
+    Ok(())
+}
+
+fn parse_sof(
+    seg: &[u8],
+    progressive: bool,
+    qt: &[Option<[u16; 64]>; 4],
+) -> Result<(Vec<FrameComp>, Coefficients), Decline> {
+    let precision = byte(seg, 0)?;
+    if precision != 8 {
+        return unsupported(format!("{precision}-bit samples (only 8-bit)"));
+    }
+    let height = be16(seg, 1)? as u32;
+    let width = be16(seg, 3)? as u32;
+    let n = usize::from(byte(seg, 5)?);
+    if seg.len() != 6 + 3 * n {
+        return corrupt("frame header has the wrong length");
+    }
+    if height == 0 {
+        return unsupported("height 0 (defined by a DNL marker)");
+    }
+    if width == 0 {
+        return corrupt("width 0");
+    }
+    match n {
+        1 | 3 => {}
+        4 => return unsupported("a four-component (CMYK/YCCK) JPEG"),
+        _ => return unsupported(format!("{n} colour components")),
+    }
+    crate::decode::check_size(width, height).map_err(Decline::Fatal)?;
+    let mut comps = Vec::with_capacity(n);
+    for i in 0..n {
+        let id = byte(seg, 6 + 3 * i)?;
+        let hv = byte(seg, 7 + 3 * i)?;
+        let tq = usize::from(byte(seg, 8 + 3 * i)?);
+        let (h, v) = (usize::from(hv >> 4), usize::from(hv & 15));
+        if !(1..=4).contains(&h) || !(1..=4).contains(&v) || tq > 3 {
+            return corrupt("bad sampling factors or table number");
+        }
+        if comps.iter().any(|c: &FrameComp| c.id == id) {
+            return corrupt("two components share an id");
+        }
+        // In a one-component frame the MCU is one block whatever the factors say.
+        let (h, v) = if n == 1 { (1, 1) } else { (h, v) };
+        comps.push(FrameComp { id, h, v, tq });
+    }
+    let hmax = comps.iter().map(|c| c.h).max().unwrap_or(1);
+    let vmax = comps.iter().map(|c| c.v).max().unwrap_or(1);
+    let mcux = width.div_ceil(8 * hmax as u32) as usize;
+    let mcuy = height.div_ceil(8 * vmax as u32) as usize;
+    let mut components = Vec::with_capacity(n);
+    for c in &comps {
+        // Sampling factors that do not divide the maximum (e.g. 3 and 2) are legal but rare and
+        // decoders disagree on them.
+        if hmax % c.h != 0 || vmax % c.v != 0 {
+            return unsupported("sampling factors that do not divide the largest one");
+        }
+        let (bw, bh) = (mcux * c.h, mcuy * c.v);
+        let cw = (width as usize * c.h).div_ceil(hmax);
+        let ch = (height as usize * c.v).div_ceil(vmax);
+        let total = bw
+            .checked_mul(bh)
+            .and_then(|b| b.checked_mul(64))
+            .ok_or(Decline::Corrupt("image too large".into()))?;
+        components.push(Component {
+            h: c.h,
+            v: c.v,
+            quant: qt.get(c.tq).copied().flatten().unwrap_or([0; 64]),
+            bw,
+            bh,
+            vis_w: cw.div_ceil(8),
+            vis_h: ch.div_ceil(8),
+            coefs: vec![0i16; total],
+        });
+    }
+    Ok((
+        comps,
+        Coefficients {
+            width,
+            height,
+            components,
+            hmax,
+            vmax,
+            progressive,
+            restart_interval: 0,
+        },
+    ))
+}
+
+/// The entropy-coded data reader: removes byte stuffing, stops at markers, and counts how many
+/// bits past the real data were asked for (which is an error: truncated or damaged data).
+struct Bits<'a> {
+    data: &'a [u8],
+    pos: usize,
+    acc: u64,
+    /// Valid bits in `acc` (left-aligned).
+    n: u32,
+    /// Of those, how many at the tail are zero padding past a marker or the end.
+    pad: u32,
+    /// A marker (or the end of the data) has been reached.
+    stopped: bool,
+}
+
+impl<'a> Bits<'a> {
+    fn new(data: &'a [u8], pos: usize) -> Bits<'a> {
+        Bits {
+            data,
+            pos,
+            acc: 0,
+            n: 0,
+            pad: 0,
+            stopped: false,
+        }
+    }
+
+    #[inline]
+    fn refill(&mut self) {
+        while self.n <= 56 {
+            let b = if self.stopped {
+                self.pad += 8;
+                0
+            } else {
+                match self.data.get(self.pos) {
+                    Some(&0xFF) if self.data.get(self.pos + 1) == Some(&0) => {
+                        self.pos += 2;
+                        0xFF
+                    }
+                    Some(&0xFF) => {
+                        self.stopped = true;
+                        self.pad += 8;
+                        0
+                    }
+                    Some(&b) => {
+                        self.pos += 1;
+                        b
+                    }
+                    None => {
+                        self.stopped = true;
+                        self.pad += 8;
+                        0
+                    }
+                }
+            };
+            self.acc |= u64::from(b) << (56 - self.n);
+            self.n += 8;
+        }
+    }
+
+    #[inline]
+    fn peek(&mut self, k: u32) -> u32 {
+        if self.n < k {
+            self.refill();
+        }
+        (self.acc >> (64 - k)) as u32
+    }
+
+    #[inline]
+    fn consume(&mut self, k: u32) -> Result<(), Decline> {
+        self.acc <<= k;
+        self.n -= k;
+        if self.n < self.pad {
+            return corrupt("the scan data ends early (truncated or damaged)");
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn get(&mut self, k: u32) -> Result<u32, Decline> {
+        if k == 0 {
+            return Ok(0);
+        }
+        let v = self.peek(k);
+        self.consume(k)?;
+        Ok(v)
+    }
+
+    /// Reads `s` extra bits and sign-extends them (JPEG "receive and extend").
+    #[inline]
+    fn extend(&mut self, s: u32) -> Result<i32, Decline> {
+        if s == 0 {
+            return Ok(0);
+        }
+        let v = self.get(s)? as i32;
+        // Top bit clear means negative: v − 2^s + 1 (branch-free: signs are unpredictable).
+        let negative = ((v >> (s - 1)) & 1) - 1;
+        Ok(v + (negative & (1 - (1 << s))))
+    }
+
+    #[inline(always)]
+    fn decode(&mut self, t: &Decoder) -> Result<u8, Decline> {
+        let p = self.peek(16);
+        let e = t
+            .fast
+            .get((p >> (16 - FAST_BITS)) as usize)
+            .copied()
+            .unwrap_or(0);
+        if e != 0 {
+            self.consume(u32::from(e >> 8))?;
+            return Ok(e as u8);
+        }
+        for l in (FAST_BITS as usize + 1)..=16 {
+            let code = (p >> (16 - l)) as i32;
+            if code <= t.maxcode[l] {
+                self.consume(l as u32)?;
+                let i = code + t.offset[l];
+                return match t.values.get(i as usize) {
+                    Some(&v) if i >= 0 => Ok(v),
+                    _ => corrupt("a Huffman code outside its table"),
+                };
+            }
+        }
+        corrupt("an invalid Huffman code")
+    }
+
+    /// Drops the buffered bits and moves to the restart marker that must come next.
+    fn restart(&mut self, expect: u8) -> Result<(), Decline> {
+        // Bits still buffered must be the byte's padding; bytes are never read past a marker.
+        self.acc = 0;
+        self.n = 0;
+        self.pad = 0;
+        self.stopped = false;
+        while self.data.get(self.pos) == Some(&0xFF) && self.data.get(self.pos + 1) == Some(&0xFF) {
+            self.pos += 1;
+        }
+        if self.data.get(self.pos) == Some(&0xFF) && self.data.get(self.pos + 1) == Some(&expect) {
+            self.pos += 2;
+            Ok(())
+        } else {
+            corrupt("a restart marker is missing or out of order")
+        }
+    }
+
+    /// The offset of the marker that ends the scan (skipping any stray bytes before it).
+    fn end(&self) -> Result<usize, Decline> {
+        let mut p = self.pos;
+        loop {
+            let rest = self.data.get(p..).unwrap_or(&[]);
+            let Some(i) = rest.iter().position(|&x| x == 0xFF) else {
+                return corrupt("the file ends inside scan data");
+            };
+            p += i;
+            match self.data.get(p + 1) {
+                None => return corrupt("the file ends inside scan data"),
+                Some(0x00) | Some(0xD0..=0xD7) | Some(0xFF) => p += 1,
+                Some(_) => return Ok(p),
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Sequential,
+    DcFirst,
+    DcRefine,
+    AcFirst,
+    AcRefine,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decode_scan(
+    input: &[u8],
+    data_pos: usize,
+    seg: &[u8],
+    comps: &[FrameComp],
+    img: &mut Coefficients,
+    dc_tables: &[Option<Decoder>; 4],
+    ac_tables: &[Option<Decoder>; 4],
+    restart: u16,
+) -> Result<usize, Decline> {
+    let ns = usize::from(byte(seg, 0)?);
+    if !(1..=4).contains(&ns) || seg.len() != 4 + 2 * ns {
+        return corrupt("scan header has the wrong length");
+    }
+    let mut sc = Vec::with_capacity(ns);
+    for i in 0..ns {
+        let id = byte(seg, 1 + 2 * i)?;
+        let t = byte(seg, 2 + 2 * i)?;
+        let Some(index) = comps.iter().position(|c| c.id == id) else {
+            return corrupt("a scan names a component the frame does not have");
+        };
+        if sc.iter().any(|s: &ScanComp| s.index == index) {
+            return corrupt("a scan names a component twice");
+        }
+        sc.push(ScanComp {
+            index,
+            dc: usize::from(t >> 4),
+            ac: usize::from(t & 15),
+        });
+    }
+    let ss = usize::from(byte(seg, 1 + 2 * ns)?);
+    let se = usize::from(byte(seg, 2 + 2 * ns)?);
+    let a = byte(seg, 3 + 2 * ns)?;
+    let (ah, al) = (u32::from(a >> 4), u32::from(a & 15));
+    let kind = if !img.progressive {
+        if ss != 0 || se != 63 || ah != 0 || al != 0 {
+            return corrupt("a sequential scan with a spectral selection");
+        }
+        Kind::Sequential
+    } else {
+        if ah > 13 || al > 13 {
+            return corrupt("bad successive approximation");
+        }
+        match (ss, se) {
+            (0, 0) if ah == 0 => Kind::DcFirst,
+            (0, 0) => Kind::DcRefine,
+            (1..=63, _) if se >= ss && se <= 63 && ns == 1 => {
+                if ah == 0 {
+                    Kind::AcFirst
+                } else {
+                    Kind::AcRefine
+                }
+            }
+            _ => return corrupt("bad progressive spectral selection"),
+        }
+    };
+    if ns > 1 && img.components.len() == 1 {
+        return corrupt("a scan has more components than the frame");
+    }
+    let mcu_blocks: usize = sc
+        .iter()
+        .map(|s| img.components[s.index].h * img.components[s.index].v)
+        .sum();
+    if ns > 1 && mcu_blocks > 10 {
+        return corrupt("more than 10 blocks in an MCU");
+    }
+    // Resolve the tables the scan needs.
+    let mut dcs: Vec<&Decoder> = Vec::new();
+    let mut acs: Vec<&Decoder> = Vec::new();
+    for s in &sc {
+        let need_dc = matches!(kind, Kind::Sequential | Kind::DcFirst);
+        let need_ac = matches!(kind, Kind::Sequential | Kind::AcFirst | Kind::AcRefine);
+        let dc = dc_tables.get(s.dc).and_then(|t| t.as_ref());
+        let ac = ac_tables.get(s.ac).and_then(|t| t.as_ref());
+        match (dc, need_dc) {
+            (Some(t), _) => dcs.push(t),
+            (None, true) => return corrupt("a scan uses a DC table that was never defined"),
+            (None, false) => {}
+        }
+        match (ac, need_ac) {
+            (Some(t), _) => acs.push(t),
+            (None, true) => return corrupt("a scan uses an AC table that was never defined"),
+            (None, false) => {}
+        }
+    }
+    // Placeholder so indexing by scan component always works when a table is not needed.
+    let empty = Decoder::new(&Spec {
+        bits: [0; 16],
+        values: vec![],
+    })?;
+    while dcs.len() < sc.len() {
+        dcs.push(&empty);
+    }
+    while acs.len() < sc.len() {
+        acs.push(&empty);
+    }
+
+    let mut bits = Bits::new(input, data_pos);
+    let mut pred = [0i32; 4];
+    let mut eobrun: u32 = 0;
+    let ri = usize::from(restart);
+    let mut next_rst: u8 = 0;
+    let mut mcu_count = 0usize;
+    let decode_one = |bits: &mut Bits,
+                      comp: &mut Component,
+                      i: usize,
+                      bx: usize,
+                      by: usize,
+                      pred: &mut [i32; 4],
+                      eobrun: &mut u32|
+     -> Result<(), Decline> {
+        let idx = (by * comp.bw + bx) * 64;
+        let Some(block) = comp.coefs.get_mut(idx..idx + 64) else {
+            return corrupt("block outside the image");
+        };
+        match kind {
+            Kind::Sequential => seq_block(bits, block, dcs[i], acs[i], &mut pred[i]),
+            Kind::DcFirst => dc_first(bits, block, dcs[i], &mut pred[i], al),
+            Kind::DcRefine => {
+                if bits.get(1)? != 0 {
+                    block[0] |= (1i32 << al) as i16;
+                }
+                Ok(())
+            }
+            Kind::AcFirst => ac_first(bits, block, acs[i], ss, se, al, eobrun),
+            Kind::AcRefine => ac_refine(bits, block, acs[i], ss, se, al, eobrun),
+        }
+    };
+
+    let (mcux, mcuy) = img.mcus();
+    let single = ns == 1;
+    let (units_x, units_y) = if single {
+        let c = &img.components[sc[0].index];
+        (c.vis_w, c.vis_h)
+    } else {
+        (mcux, mcuy)
+    };
+    for uy in 0..units_y {
+        for ux in 0..units_x {
+            if ri != 0 && mcu_count > 0 && mcu_count % ri == 0 {
+                bits.restart(0xD0 + next_rst)?;
+                next_rst = (next_rst + 1) & 7;
+                pred = [0; 4];
+                eobrun = 0;
+            }
+            if single {
+                let comp = &mut img.components[sc[0].index];
+                decode_one(&mut bits, comp, 0, ux, uy, &mut pred, &mut eobrun)?;
+            } else {
+                for (i, s) in sc.iter().enumerate() {
+                    let comp = &mut img.components[s.index];
+                    let (h, v) = (comp.h, comp.v);
+                    for y in 0..v {
+                        for x in 0..h {
+                            decode_one(
+                                &mut bits,
+                                comp,
+                                i,
+                                ux * h + x,
+                                uy * v + y,
+                                &mut pred,
+                                &mut eobrun,
+                            )?;
+                        }
+                    }
+                }
+            }
+            mcu_count += 1;
+        }
+    }
+    bits.end()
+}
+
+#[inline]
+fn put(block: &mut [i16], k: usize, v: i32) -> Result<(), Decline> {
+    match (block.get_mut(k), i16::try_from(v)) {
+        (Some(slot), Ok(v)) => {
+            *slot = v;
+            Ok(())
+        }
+        _ => corrupt("a coefficient out of range"),
+    }
+}
+
+#[inline]
+fn seq_block(
+    bits: &mut Bits,
+    block: &mut [i16],
+    dc: &Decoder,
+    ac: &Decoder,
+    pred: &mut i32,
+) -> Result<(), Decline> {
+    let t = u32::from(bits.decode(dc)?);
+    if t > 11 {
+        return corrupt("a DC difference category over 11");
+    }
+    *pred += bits.extend(t)?;
+    put(block, 0, *pred)?;
+    let mut k = 1usize;
+    while k < 64 {
+        let rs = bits.decode(ac)?;
+        let (r, s) = (usize::from(rs >> 4), u32::from(rs & 15));
+        if s == 0 {
+            if r == 15 {
+                k += 16;
+                continue;
+            }
+            break;
+        }
+        k += r;
+        if k > 63 || s > 10 {
+            return corrupt("an AC coefficient past the end of its block");
+        }
+        block[k] = bits.extend(s)? as i16;
+        k += 1;
+    }
+    if k > 64 {
+        return corrupt("a zero run past the end of its block");
+    }
+    Ok(())
+}
+
+#[inline]
+fn dc_first(
+    bits: &mut Bits,
+    block: &mut [i16],
+    dc: &Decoder,
+    pred: &mut i32,
+    al: u32,
+) -> Result<(), Decline> {
+    let t = u32::from(bits.decode(dc)?);
+    if t > 11 {
+        return corrupt("a DC difference category over 11");
+    }
+    *pred += bits.extend(t)?;
+    if !(-32768..=32767).contains(pred) {
+        return corrupt("a DC coefficient out of range");
+    }
+    put(block, 0, *pred << al)
+}
+
+#[inline]
+fn ac_first(
+    bits: &mut Bits,
+    block: &mut [i16],
+    ac: &Decoder,
+    ss: usize,
+    se: usize,
+    al: u32,
+    eobrun: &mut u32,
+) -> Result<(), Decline> {
+    if *eobrun > 0 {
+        *eobrun -= 1;
+        return Ok(());
+    }
+    let mut k = ss;
+    while k <= se {
+        let rs = bits.decode(ac)?;
+        let (r, s) = (u32::from(rs >> 4), u32::from(rs & 15));
+        if s == 0 {
+            if r < 15 {
+                *eobrun = (1u32 << r) - 1 + bits.get(r)?;
+                break;
+            }
+            k += 16;
+            continue;
+        }
+        k += r as usize;
+        if k > se || s > 10 {
+            return corrupt("an AC coefficient past the end of its band");
+        }
+        put(block, k, bits.extend(s)? << al)?;
+        k += 1;
+    }
+    Ok(())
+}
+
+#[inline]
+fn ac_refine(
+    bits: &mut Bits,
+    block: &mut [i16],
+    ac: &Decoder,
+    ss: usize,
+    se: usize,
+    al: u32,
+    eobrun: &mut u32,
+) -> Result<(), Decline> {
+    let p1 = 1i32 << al;
+    let m1 = -1i32 << al;
+    let mut k = ss;
+    let refine = |bits: &mut Bits, c: &mut i16| -> Result<(), Decline> {
+        if bits.get(1)? != 0 {
+            let v = i32::from(*c);
+            if v & p1 == 0 {
+                let nv = if v >= 0 { v + p1 } else { v + m1 };
+                *c = i16::try_from(nv).or(corrupt("a coefficient out of range"))?;
+            }
+        }
+        Ok(())
+    };
+    if *eobrun == 0 {
+        while k <= se {
+            let rs = bits.decode(ac)?;
+            let mut r = i32::from(rs >> 4);
+            let s = rs & 15;
+            let mut value = 0i32;
+            if s != 0 {
+                if s != 1 {
+                    return corrupt("a refinement coefficient larger than one bit");
+                }
+                value = if bits.get(1)? != 0 { p1 } else { m1 };
+            } else if r != 15 {
+                *eobrun = (1u32 << r) + bits.get(r as u32)?;
+                break;
+            }
+            while k <= se {
+                let Some(c) = block.get_mut(k) else {
+                    return corrupt("a coefficient outside its block");
+                };
+                if *c != 0 {
+                    refine(bits, c)?;
+                } else {
+                    if r == 0 {
+                        break;
+                    }
+                    r -= 1;
+                }
+                k += 1;
+            }
+            if value != 0 {
+                if k > se {
+                    return corrupt("a refinement coefficient past the end of its band");
+                }
+                put(block, k, value)?;
+            }
+            k += 1;
+        }
+    }
+    if *eobrun > 0 {
+        while k <= se {
+            if let Some(c) = block.get_mut(k) {
+                if *c != 0 {
+                    refine(bits, c)?;
+                }
+            }
+            k += 1;
+        }
+        *eobrun -= 1;
+    }
+    Ok(())
+}

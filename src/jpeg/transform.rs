@@ -1,0 +1,147 @@
+//! Lossless turning of a coefficient image for an EXIF orientation, in the DCT domain as
+//! `jpegtran -perfect` does it: transpose blocks (and the quantisation tables), reorder blocks,
+//! negate odd frequencies for flips. Refuses when a flip would move a partial edge MCU.
+
+use super::{unsupported, Coefficients, Component, Decline, ZIGZAG};
+
+/// The eight orientations as (transpose first, then flip horizontally, then flip vertically).
+fn steps(orientation: u8) -> Option<(bool, bool, bool)> {
+    Some(match orientation {
+        1 => (false, false, false),
+        2 => (false, true, false),
+        3 => (false, true, true),
+        4 => (false, false, true),
+        5 => (true, false, false),
+        6 => (true, true, false),
+        7 => (true, true, true),
+        8 => (true, false, true),
+        _ => return None,
+    })
+}
+
+/// Zig-zag position of natural index `n`.
+fn unzig(n: usize) -> usize {
+    ZIGZAG.iter().position(|&z| z == n).unwrap_or(0)
+}
+
+/// Per output zig-zag position: the input zig-zag position it comes from and its sign.
+fn coefficient_map(transpose: bool, flip_h: bool, flip_v: bool) -> ([usize; 64], [i16; 64]) {
+    let mut from = [0usize; 64];
+    let mut sign = [1i16; 64];
+    for k in 0..64 {
+        let n = ZIGZAG[k];
+        let (row, col) = (n / 8, n % 8); // row: vertical frequency, col: horizontal
+        let src = if transpose { col * 8 + row } else { n };
+        from[k] = unzig(src);
+        let odd = (flip_h && col % 2 == 1) ^ (flip_v && row % 2 == 1);
+        sign[k] = if odd { -1 } else { 1 };
+    }
+    (from, sign)
+}
+
+/// Turns `img` so that it is stored as it is seen for EXIF `orientation` (1–8). Orientation 1
+/// returns the image unchanged; an imperfect turn returns `Unsupported`.
+pub fn orient(img: Coefficients, orientation: u8) -> Result<Coefficients, Decline> {
+    let Some((transpose, flip_h, flip_v)) = steps(orientation) else {
+        return unsupported(format!("EXIF orientation {orientation}"));
+    };
+    if orientation == 1 {
+        return Ok(img);
+    }
+    let (w, h) = if transpose {
+        (img.height, img.width)
+    } else {
+        (img.width, img.height)
+    };
+    let (hmax, vmax) = if transpose {
+        (img.vmax, img.hmax)
+    } else {
+        (img.hmax, img.vmax)
+    };
+    let (mw, mh) = (8 * hmax as u32, 8 * vmax as u32);
+    if (flip_h && w % mw != 0) || (flip_v && h % mh != 0) {
+        return unsupported(format!(
+            "orientation {orientation} needs a lossless turn that is not exact: the {} is not \
+             a multiple of the {mw}×{mh} MCU",
+            if flip_h && w % mw != 0 {
+                format!("width {w} as seen")
+            } else {
+                format!("height {h} as seen")
+            }
+        ));
+    }
+    let (from, sign) = coefficient_map(transpose, flip_h, flip_v);
+    let mut components = Vec::with_capacity(img.components.len());
+    for c in &img.components {
+        let (bw, bh) = if transpose {
+            (c.bh, c.bw)
+        } else {
+            (c.bw, c.bh)
+        };
+        let (vis_w, vis_h) = if transpose {
+            (c.vis_h, c.vis_w)
+        } else {
+            (c.vis_w, c.vis_h)
+        };
+        let mut quant = [0u16; 64];
+        for k in 0..64 {
+            quant[k] = c.quant[from[k]];
+        }
+        let mut coefs = vec![0i16; c.coefs.len()];
+        for oy in 0..bh {
+            for ox in 0..bw {
+                // Undo the flips in the output frame (exact: the flipped side is whole MCUs,
+                // so the padded grid equals the visible one), then the transpose.
+                let tx = if flip_h { bw - 1 - ox } else { ox };
+                let ty = if flip_v { bh - 1 - oy } else { oy };
+                let (sx, sy) = if transpose { (ty, tx) } else { (tx, ty) };
+                let si = (sy * c.bw + sx) * 64;
+                let oi = (oy * bw + ox) * 64;
+                let (Some(src), Some(dst)) = (c.coefs.get(si..si + 64), coefs.get_mut(oi..oi + 64))
+                else {
+                    return unsupported("internal: block grid mismatch");
+                };
+                for k in 0..64 {
+                    dst[k] = src[from[k]].wrapping_mul(sign[k]);
+                }
+            }
+        }
+        components.push(Component {
+            h: if transpose { c.v } else { c.h },
+            v: if transpose { c.h } else { c.v },
+            quant,
+            bw,
+            bh,
+            vis_w,
+            vis_h,
+            coefs,
+        });
+    }
+    Ok(Coefficients {
+        width: w,
+        height: h,
+        components,
+        hmax,
+        vmax,
+        progressive: img.progressive,
+        restart_interval: img.restart_interval,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transpose_is_an_involution_and_maps_rows_to_columns() {
+        let (from, sign) = coefficient_map(true, false, false);
+        assert!(sign.iter().all(|&s| s == 1));
+        for k in 0..64 {
+            assert_eq!(from[from[k]], k);
+        }
+        // Zig-zag 1 is (0,1) and 2 is (1,0): they swap.
+        assert_eq!((from[1], from[2]), (2, 1));
+        let (_, sign) = coefficient_map(false, true, false);
+        assert_eq!((sign[0], sign[1], sign[2]), (1, -1, 1));
+    }
+}
