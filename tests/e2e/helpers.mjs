@@ -9,7 +9,8 @@ import { chromium } from 'playwright-core';
 import { serve } from '../../tools/serve.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DIST = join(ROOT, 'dist');
+// OCCLUDE_DIST lets a run use another built copy of the app (e.g. while dist/ is being rebuilt).
+export const DIST = process.env.OCCLUDE_DIST || join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 const CHROMIUM_ARGS = [
@@ -193,7 +194,9 @@ export async function dragTouch(page, from, to) {
 export async function settledStatus(page, busyPrefix) {
   await page.waitForFunction(
     (prefix) => {
-      const t = document.getElementById('status').textContent;
+      // The status line lives in <occlude-editor>'s (open) shadow root.
+      const root = document.querySelector('occlude-editor')?.shadowRoot ?? document;
+      const t = root.getElementById('status')?.textContent;
       return t && !t.startsWith(prefix);
     },
     busyPrefix,
@@ -209,4 +212,113 @@ export function region(w, h, [fx0, fy0, fx1, fy1], inset = 0) {
   const x1 = Math.round(fx1 * w) - inset;
   const y1 = Math.round(fy1 * h) - inset;
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** Answers the one-time "Before you share" checklist if it is showing (Continue). */
+export async function passChecklist(page, { forget = false } = {}) {
+  const dialog = page.getByRole('dialog', { name: 'Before you share' });
+  await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+  if (forget) await dialog.getByRole('checkbox', { name: "Don't show this again on this device" }).check();
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** Presses Export (answering the checklist when it shows) and waits for "What you will send". */
+export async function exportImage(page, { checklist = 'auto' } = {}) {
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Before you share' });
+  const review = page.getByRole('heading', { name: 'What you will send' });
+  if (checklist === 'expect') await passChecklist(page);
+  else if (checklist === 'auto') {
+    await Promise.race([dialog.waitFor({ state: 'visible', timeout: 120_000 }), review.waitFor({ state: 'visible', timeout: 120_000 })]);
+    if (await dialog.isVisible()) await passChecklist(page);
+  }
+  await review.waitFor({ state: 'visible', timeout: 180_000 });
+}
+
+/** Presses Download on the review and returns the file's name and bytes (saved to `file`). */
+export async function downloadExport(page, file) {
+  const button = page.getByRole('button', { name: 'Download', exact: true });
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), button.click()]);
+  const path = join(ARTIFACTS, file);
+  await dl.saveAs(path);
+  const { readFileSync } = await import('node:fs');
+  return { name: dl.suggestedFilename(), path, bytes: readFileSync(path) };
+}
+
+/** Puts files into the page as File objects (a handle to an array of File). */
+export async function filesHandle(page, files) {
+  return page.evaluateHandle(
+    (list) =>
+      list.map(({ name, type, b64 }) => {
+        const bin = atob(b64);
+        const u8 = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+        return new File([u8], name, { type });
+      }),
+    files.map((f) => ({ name: f.name, type: f.mimeType, b64: Buffer.from(f.buffer).toString('base64') })),
+  );
+}
+
+/** Drops files on the editor the way a browser does: dragenter, dragover, drop with a DataTransfer. */
+export async function dropFiles(page, files) {
+  const handle = await filesHandle(page, files);
+  await page.evaluate((list) => {
+    const target = document.querySelector('occlude-editor');
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(f);
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt }));
+    }
+  }, handle);
+}
+
+/** Pastes files as a clipboard paste event would deliver them. */
+export async function pasteFiles(page, files) {
+  const handle = await filesHandle(page, files);
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(f);
+    const e = new ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: dt });
+    (document.activeElement ?? document.body).dispatchEvent(e);
+  }, handle);
+}
+
+let axeSource = null;
+
+/**
+ * Runs axe-core on the page (its source is evaluated over CDP, which the page's CSP does not
+ * govern) and returns the serious and critical violations, each as "id: help (targets)".
+ */
+export async function axeViolations(page) {
+  if (!axeSource) {
+    const { readFileSync } = await import('node:fs');
+    axeSource = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  }
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 5) }));
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} ${v.targets.join(' ')}`);
+}
+
+/** Saves a screenshot to test-artifacts/screens/<name>.png. */
+export async function screenshot(page, name) {
+  mkdirSync(join(ARTIFACTS, 'screens'), { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'screens', `${name}.png`), fullPage: true });
+}
+
+/** The editor's canvas and image-space helpers: fractions of the seen image → screen points. */
+export async function canvasPoint(page, f) {
+  const r = await page.locator('#canvas').boundingBox();
+  return { x: r.x + f[0] * r.width, y: r.y + f[1] * r.height };
+}
+
+/** The boxes the editor holds, in full-resolution pixels (read from the element, not drawn). */
+export async function editorBoxes(page) {
+  return page.evaluate(() => {
+    const el = document.querySelector('occlude-editor');
+    return el.boxes;
+  });
 }

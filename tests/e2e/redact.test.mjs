@@ -13,6 +13,7 @@ import {
   dragMouse,
   dragTouch,
   exifGroups,
+  exportImage,
   exifSegment,
   makeImage,
   metadataMarkers,
@@ -37,8 +38,11 @@ after(async () => {
 });
 
 async function download(page, file) {
+  // Export makes the file and shows "What you will send"; Download saves that file.
+  const exportButton = page.getByRole('button', { name: 'Export', exact: true });
+  assert.equal(await exportButton.isEnabled(), true, 'Export is enabled once a box exists');
+  await exportImage(page);
   const button = page.getByRole('button', { name: 'Download', exact: true });
-  assert.equal(await button.isEnabled(), true, 'Download is enabled once a box exists');
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), button.click()]);
   const name = dl.suggestedFilename();
   const path = join(ARTIFACTS, file);
@@ -65,13 +69,13 @@ test('12 MP JPEG with EXIF orientation 6: mouse box lands where drawn, no metada
     const input = spliceAfterSoi(stored, exifSegment({ orientation: 6, description: 'JANE DOE MRN 1234567' }));
     writeFileSync(join(ARTIFACTS, 'input-orientation6.jpg'), input);
 
-    const download0 = page.getByRole('button', { name: 'Download', exact: true });
-    assert.equal(await download0.isDisabled(), true, 'Download is disabled before an image is open');
+    const download0 = page.getByRole('button', { name: 'Export', exact: true });
+    assert.equal(await download0.count(), 0, 'Export is not offered before an image is open');
 
     await page.setInputFiles('#file', { name: 'Jane Doe MRN1234567.jpg', mimeType: 'image/jpeg', buffer: input });
     const opened = await settledStatus(page, 'Opening image');
     assert.match(opened, /^Opened 3000 × 4000 JPEG, orientation corrected/, `${opened}\n${problems.join('\n')}`);
-    assert.equal(await download0.isDisabled(), true, 'Download is disabled until a box exists');
+    assert.equal(await download0.isDisabled(), true, 'Export is disabled until a box exists');
 
     // The canvas shows the image as seen: portrait.
     const r = await page.locator('#canvas').boundingBox();
@@ -130,7 +134,7 @@ test('touch: a finger drag draws a box on a transparent PNG; output PNG is flatt
 
     const box = [0.1, 0.4, 0.45, 0.8];
     await dragTouch(page, box.slice(0, 2), box.slice(2));
-    assert.equal(await page.getByRole('button', { name: 'Undo last box' }).isEnabled(), true, 'a box was drawn');
+    assert.equal(await page.getByRole('button', { name: 'Undo', exact: true }).isEnabled(), true, 'a box was drawn');
     await page.screenshot({ path: join(ARTIFACTS, 'touch-box.png') });
 
     const out = await download(page, 'output-touch.png');
@@ -166,7 +170,7 @@ test('a file that is not an image gives a readable error and no download', { tim
     const text = await settledStatus(page, 'Opening image');
     assert.match(text, /not a supported image/i, text);
     assert.equal(await page.locator('#status').getAttribute('class'), 'status error');
-    assert.equal(await page.getByRole('button', { name: 'Download', exact: true }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Export', exact: true }).count(), 0, 'nothing to export');
     // The engine still works afterwards.
     const input = await makeImage(page, { width: 64, height: 48, type: 'image/png' });
     await page.setInputFiles('#file', { name: 'x.png', mimeType: 'image/png', buffer: input });

@@ -1,63 +1,232 @@
-// The canvas editor: shows the preview the worker decoded and lets a person drag boxes over it
-// with mouse, pen or touch (Pointer Events). Boxes are kept in full-resolution pixels of the
-// image as seen, which is what the core burns; they are drawn opaque, exactly as burned.
+// The canvas editor: shows one image's downscaled preview and lets a person draw, select, move
+// and resize opaque boxes with mouse, pen or touch (Pointer Events) or the keyboard; zoom and
+// pan with pinch, wheel, buttons or keys. Boxes are kept as whole pixels of the full-resolution
+// image as seen (rounded outwards), which is exactly what the core burns.
+//
+// One `Doc` per open image holds its boxes, selection, undo/redo stacks and view; the editor
+// shows one doc at a time, so switching images keeps everything each one had.
 
-const MIN_DRAG_PX = 3; // on screen: anything smaller is a click or a tap, not a box
-const FILL = '#000000';
+const MIN_DRAG_PX = 3; // on screen: anything smaller is a tap, not a box
+const MAX_ZOOM_PX = 32; // at most 32 CSS px per image pixel
+const ZOOM_STEP = 1.5;
+const HANDLE_TOUCH = 22; // hit radius in CSS px for a finger (a 44-px target)
+const HANDLE_MOUSE = 9;
+const MAX_BACKING_PIXELS = 16_000_000; // iOS Safari refuses canvases over 16.7 M pixels
+const UNDO_LIMIT = 200;
+
+/** Everything the editor keeps about one image. */
+export class Doc {
+  /**
+   * @param {{width:number, height:number, bitmap:ImageBitmap}} image
+   */
+  constructor({ width, height, bitmap }) {
+    this.width = width;
+    this.height = height;
+    this.bitmap = bitmap;
+    /** @type {{x:number,y:number,width:number,height:number}[]} full-resolution whole pixels */
+    this.boxes = [];
+    this.selected = -1;
+    this.undoStack = [];
+    this.redoStack = [];
+    this.view = null; // {scale, ox, oy, fit:boolean}; null until first laid out
+  }
+
+  close() {
+    this.bitmap?.close();
+    this.bitmap = null;
+  }
+}
+
+const copyBoxes = (boxes) => boxes.map((b) => ({ ...b }));
+const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
 
 export class Editor {
   /**
    * @param {HTMLCanvasElement} canvas
-   * @param {() => void} onChange called whenever the list of boxes changes
+   * @param {(what: string) => void} onChange called after boxes, selection or view change
    */
   constructor(canvas, onChange) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d', { alpha: false });
     this.onChange = onChange;
-    this.image = null; // { width, height, bitmap }
-    this.boxes = [];
-    this.drag = null; // { pointerId, x0, y0, x1, y1, sx, sy } (image px, screen px)
+    /** @type {Doc|null} */
+    this.doc = null;
+    this.fill = '#000000';
+    this.cssWidth = 0;
+    this.cssHeight = 0;
+    this.action = null; // the single-pointer action in progress
+    this.pointers = new Map(); // touch pointers down: id → {x, y}
+    this.gesture = null; // two-finger pinch / pan
+    this.keyEdit = false; // consecutive key moves of one box are one undo step
+    this.coarse = globalThis.matchMedia?.('(pointer: coarse)').matches ?? false;
+    this.raf = 0;
 
     canvas.addEventListener('pointerdown', (e) => this.#down(e));
     canvas.addEventListener('pointermove', (e) => this.#move(e));
     canvas.addEventListener('pointerup', (e) => this.#up(e));
     canvas.addEventListener('pointercancel', (e) => this.#cancel(e));
     canvas.addEventListener('lostpointercapture', (e) => this.#cancel(e));
+    canvas.addEventListener('wheel', (e) => this.#wheel(e), { passive: false });
+    canvas.addEventListener('keydown', (e) => this.#key(e));
+    canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+    // Safari on a Mac sends trackpad pinches as gesture events rather than ctrl+wheel.
+    let gestureScale = 1;
+    canvas.addEventListener('gesturestart', (e) => {
+      e.preventDefault();
+      gestureScale = 1;
+    });
+    canvas.addEventListener('gesturechange', (e) => {
+      if (this.pointers.size) return; // touch screens pinch through pointer events
+      e.preventDefault();
+      const r = canvas.getBoundingClientRect();
+      this.zoomBy(e.scale / gestureScale, e.clientX - r.left, e.clientY - r.top);
+      gestureScale = e.scale;
+    });
   }
 
-  /**
-   * Shows a new image; clears boxes.
-   * @param {{width:number, height:number, previewWidth:number, previewHeight:number, rgba:ArrayBuffer}} p
-   */
-  async setImage(p) {
-    const pixels = new ImageData(new Uint8ClampedArray(p.rgba), p.previewWidth, p.previewHeight);
-    const bitmap = await createImageBitmap(pixels);
-    this.image?.bitmap.close();
-    this.image = { width: p.width, height: p.height, bitmap };
-    // The backing store is the preview's size (≤ 2048 a side, far under 16.7 M pixels);
-    // CSS scales it to fit the page.
-    this.canvas.width = p.previewWidth;
-    this.canvas.height = p.previewHeight;
-    this.boxes = [];
-    this.drag = null;
-    this.#draw();
-    this.onChange();
+  // ---- documents and layout -------------------------------------------------------------
+
+  /** Shows `doc` (or nothing). The canvas keeps the shape of the image at "fit". */
+  show(doc) {
+    this.#abortAction();
+    this.doc = doc;
+    this.keyEdit = false;
+    this.layout(this.availWidth ?? 0, this.availHeight ?? 0);
+    this.onChange('doc');
+  }
+
+  /** Sizes the canvas to fit the image within `availWidth` × `availHeight` CSS px. */
+  layout(availWidth, availHeight) {
+    this.availWidth = availWidth;
+    this.availHeight = availHeight;
+    const doc = this.doc;
+    if (!doc || availWidth <= 0 || availHeight <= 0) return;
+    const fit = Math.min(availWidth / doc.width, availHeight / doc.height);
+    const w = Math.max(1, Math.floor(doc.width * fit));
+    const h = Math.max(1, Math.floor(doc.height * fit));
+    const oldW = this.cssWidth;
+    const oldH = this.cssHeight;
+    this.cssWidth = w;
+    this.cssHeight = h;
+    this.canvas.style.width = `${w}px`;
+    this.canvas.style.height = `${h}px`;
+    let dpr = globalThis.devicePixelRatio || 1;
+    if (w * h * dpr * dpr > MAX_BACKING_PIXELS) dpr = Math.sqrt(MAX_BACKING_PIXELS / (w * h));
+    this.dpr = dpr;
+    this.canvas.width = Math.max(1, Math.round(w * dpr));
+    this.canvas.height = Math.max(1, Math.round(h * dpr));
+    const v = doc.view;
+    if (!v || v.fit) {
+      this.#setFit();
+    } else {
+      // Keep the centre of what was shown at the centre.
+      const cx = (oldW / 2 - v.ox) / v.scale;
+      const cy = (oldH / 2 - v.oy) / v.scale;
+      this.#setView(Math.max(v.scale, this.fitScale()), w / 2 - cx * v.scale, h / 2 - cy * v.scale);
+    }
+    this.draw();
+  }
+
+  fitScale() {
+    const doc = this.doc;
+    if (!doc || !this.cssWidth) return 1;
+    // The canvas has the image's shape (to within a pixel of rounding): cover it exactly, so no
+    // sliver of background shows at an edge.
+    return Math.max(this.cssWidth / doc.width, this.cssHeight / doc.height);
+  }
+
+  #setFit() {
+    const s = this.fitScale();
+    const doc = this.doc;
+    doc.view = {
+      scale: s,
+      ox: (this.cssWidth - doc.width * s) / 2,
+      oy: (this.cssHeight - doc.height * s) / 2,
+      fit: true,
+    };
+  }
+
+  #setView(scale, ox, oy) {
+    const doc = this.doc;
+    const fit = this.fitScale();
+    const s = clamp(scale, fit, Math.max(fit, MAX_ZOOM_PX));
+    const iw = doc.width * s;
+    const ih = doc.height * s;
+    ox = iw <= this.cssWidth ? (this.cssWidth - iw) / 2 : clamp(ox, this.cssWidth - iw, 0);
+    oy = ih <= this.cssHeight ? (this.cssHeight - ih) / 2 : clamp(oy, this.cssHeight - ih, 0);
+    doc.view = { scale: s, ox, oy, fit: s <= fit * 1.0001 };
+  }
+
+  // ---- zoom ------------------------------------------------------------------------------
+
+  get zoom() {
+    return this.doc?.view ? this.doc.view.scale / this.fitScale() : 1;
+  }
+
+  canZoomIn() {
+    return !!this.doc?.view && this.doc.view.scale < Math.max(this.fitScale(), MAX_ZOOM_PX) * 0.999;
+  }
+
+  canZoomOut() {
+    return !!this.doc?.view && !this.doc.view.fit;
+  }
+
+  /** Zooms by `factor` around a point in CSS px of the canvas (its centre by default). */
+  zoomBy(factor, cx = this.cssWidth / 2, cy = this.cssHeight / 2) {
+    const v = this.doc?.view;
+    if (!v) return;
+    const ix = (cx - v.ox) / v.scale;
+    const iy = (cy - v.oy) / v.scale;
+    const s = v.scale * factor;
+    this.#setView(s, cx - ix * s, cy - iy * s);
+    if (this.doc.view.fit) this.#setFit();
+    this.draw();
+    this.onChange('view');
+  }
+
+  zoomIn() {
+    this.zoomBy(ZOOM_STEP);
+  }
+
+  zoomOut() {
+    this.zoomBy(1 / ZOOM_STEP);
+  }
+
+  fit() {
+    if (!this.doc) return;
+    this.#setFit();
+    this.draw();
+    this.onChange('view');
+  }
+
+  panBy(dx, dy) {
+    const v = this.doc?.view;
+    if (!v) return;
+    this.#setView(v.scale, v.ox + dx, v.oy + dy);
+    this.draw();
+    this.onChange('view');
+  }
+
+  // ---- boxes, selection, undo ------------------------------------------------------------
+
+  get boxes() {
+    return this.doc?.boxes ?? [];
+  }
+
+  get selected() {
+    return this.doc?.selected ?? -1;
   }
 
   hasImage() {
-    return this.image !== null;
+    return this.doc !== null;
   }
 
-  undo() {
-    this.boxes.pop();
-    this.#draw();
-    this.onChange();
+  canUndo() {
+    return (this.doc?.undoStack.length ?? 0) > 0;
   }
 
-  clear() {
-    this.boxes = [];
-    this.#draw();
-    this.onChange();
+  canRedo() {
+    return (this.doc?.redoStack.length ?? 0) > 0;
   }
 
   /** Boxes in full-resolution image pixels, as the core's `Rect`. */
@@ -65,88 +234,541 @@ export class Editor {
     return this.boxes.map((b) => ({ ...b }));
   }
 
-  // Pointer position → full-resolution image pixels, clamped to the image.
-  #toImage(e) {
+  #snapshot() {
+    return { boxes: copyBoxes(this.doc.boxes), selected: this.doc.selected };
+  }
+
+  #commit(before) {
+    const doc = this.doc;
+    doc.undoStack.push(before);
+    if (doc.undoStack.length > UNDO_LIMIT) doc.undoStack.shift();
+    doc.redoStack = [];
+  }
+
+  #restore(state) {
+    this.doc.boxes = copyBoxes(state.boxes);
+    this.doc.selected = Math.min(state.selected, this.doc.boxes.length - 1);
+  }
+
+  undo() {
+    const doc = this.doc;
+    if (!doc || !doc.undoStack.length) return;
+    this.#abortAction();
+    doc.redoStack.push(this.#snapshot());
+    this.#restore(doc.undoStack.pop());
+    this.keyEdit = false;
+    this.draw();
+    this.onChange('undo');
+  }
+
+  redo() {
+    const doc = this.doc;
+    if (!doc || !doc.redoStack.length) return;
+    this.#abortAction();
+    doc.undoStack.push(this.#snapshot());
+    this.#restore(doc.redoStack.pop());
+    this.keyEdit = false;
+    this.draw();
+    this.onChange('redo');
+  }
+
+  clear() {
+    const doc = this.doc;
+    if (!doc || !doc.boxes.length) return;
+    this.#commit(this.#snapshot());
+    doc.boxes = [];
+    doc.selected = -1;
+    this.keyEdit = false;
+    this.draw();
+    this.onChange('clear');
+  }
+
+  deleteSelected() {
+    const doc = this.doc;
+    if (!doc || doc.selected < 0) return;
+    this.#commit(this.#snapshot());
+    doc.boxes.splice(doc.selected, 1);
+    doc.selected = doc.boxes.length ? Math.min(doc.selected, doc.boxes.length - 1) : -1;
+    this.keyEdit = false;
+    this.draw();
+    this.onChange('delete');
+  }
+
+  /** Adds a box in the middle of what is shown (a fifth of the view each way) and selects it. */
+  addBox() {
+    const doc = this.doc;
+    const v = doc?.view;
+    if (!v) return;
+    const x0 = Math.max(0, -v.ox / v.scale);
+    const y0 = Math.max(0, -v.oy / v.scale);
+    const x1 = Math.min(doc.width, (this.cssWidth - v.ox) / v.scale);
+    const y1 = Math.min(doc.height, (this.cssHeight - v.oy) / v.scale);
+    const w = Math.max(1, Math.round((x1 - x0) / 5));
+    const h = Math.max(1, Math.round((y1 - y0) / 5));
+    const x = clamp(Math.round((x0 + x1) / 2 - w / 2), 0, doc.width - w);
+    const y = clamp(Math.round((y0 + y1) / 2 - h / 2), 0, doc.height - h);
+    this.#commit(this.#snapshot());
+    doc.boxes.push({ x, y, width: w, height: h });
+    doc.selected = doc.boxes.length - 1;
+    this.keyEdit = false;
+    this.draw();
+    this.onChange('add');
+  }
+
+  select(i) {
+    const doc = this.doc;
+    if (!doc) return;
+    doc.selected = i >= 0 && i < doc.boxes.length ? i : -1;
+    this.keyEdit = false;
+    this.draw();
+    this.onChange('select');
+  }
+
+  /** Moves (or with `resize`, grows/shrinks) the selected box by whole image pixels. */
+  nudge(dx, dy, resize = false) {
+    const doc = this.doc;
+    if (!doc || doc.selected < 0) return;
+    const before = this.#snapshot();
+    const b = { ...doc.boxes[doc.selected] };
+    if (resize) {
+      b.width = clamp(b.width + dx, 1, doc.width - b.x);
+      b.height = clamp(b.height + dy, 1, doc.height - b.y);
+    } else {
+      b.x = clamp(b.x + dx, 0, doc.width - b.width);
+      b.y = clamp(b.y + dy, 0, doc.height - b.height);
+    }
+    const old = doc.boxes[doc.selected];
+    if (old.x === b.x && old.y === b.y && old.width === b.width && old.height === b.height) return;
+    if (!this.keyEdit) this.#commit(before);
+    this.keyEdit = true;
+    doc.boxes[doc.selected] = b;
+    this.draw();
+    this.onChange(resize ? 'resize' : 'move');
+  }
+
+  setFill(fill) {
+    this.fill = fill;
+    this.draw();
+  }
+
+  // ---- pointer input ---------------------------------------------------------------------
+
+  #local(e) {
     const r = this.canvas.getBoundingClientRect();
-    const { width, height } = this.image;
-    const fx = (e.clientX - r.left) / r.width;
-    const fy = (e.clientY - r.top) / r.height;
-    return {
-      x: Math.min(Math.max(fx, 0), 1) * width,
-      y: Math.min(Math.max(fy, 0), 1) * height,
-    };
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  #toImage(p) {
+    const v = this.doc.view;
+    return { x: (p.x - v.ox) / v.scale, y: (p.y - v.oy) / v.scale };
+  }
+
+  #handleRadius(e) {
+    return e.pointerType === 'touch' ? HANDLE_TOUCH : HANDLE_MOUSE;
+  }
+
+  /** Screen rectangle of box `b` in CSS px. */
+  #screenRect(b) {
+    const v = this.doc.view;
+    return { x: v.ox + b.x * v.scale, y: v.oy + b.y * v.scale, w: b.width * v.scale, h: b.height * v.scale };
+  }
+
+  #hitHandle(p, radius) {
+    const doc = this.doc;
+    if (doc.selected < 0) return null;
+    const r = this.#screenRect(doc.boxes[doc.selected]);
+    // On a box too small for its handles, a touch inside it moves it; handles are reached
+    // from just outside.
+    const small = Math.min(r.w, r.h) < 2 * radius + 12;
+    if (small && p.x > r.x && p.x < r.x + r.w && p.y > r.y && p.y < r.y + r.h) return null;
+    let best = null;
+    let bestD = Infinity;
+    for (const [name, hx, hy] of handles(r, small)) {
+      const d = Math.hypot(p.x - hx, p.y - hy);
+      if (d <= radius && d < bestD) {
+        best = name;
+        bestD = d;
+      }
+    }
+    return best;
+  }
+
+  #hitBox(p) {
+    const boxes = this.doc.boxes;
+    // The selected box first, then the topmost.
+    const order = [this.doc.selected, ...boxes.map((_, i) => boxes.length - 1 - i)];
+    for (const i of order) {
+      if (i < 0) continue;
+      const r = this.#screenRect(boxes[i]);
+      if (p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h) return i;
+    }
+    return -1;
   }
 
   #down(e) {
-    if (!this.image || this.drag) return;
-    if (e.pointerType === 'mouse' && e.button !== 0) return;
+    if (!this.doc?.view) return;
+    if (e.pointerType === 'mouse' && e.button !== 0 && e.button !== 1) return;
     e.preventDefault();
-    this.canvas.setPointerCapture(e.pointerId);
-    const p = this.#toImage(e);
-    this.drag = { pointerId: e.pointerId, x0: p.x, y0: p.y, x1: p.x, y1: p.y, sx: e.clientX, sy: e.clientY };
-    this.#draw();
+    this.canvas.focus({ preventScroll: true, focusVisible: false });
+    const p = this.#local(e);
+    if (e.pointerType === 'touch') {
+      this.pointers.set(e.pointerId, p);
+      if (this.pointers.size === 2) {
+        this.#abortAction();
+        this.#startGesture();
+        return;
+      }
+      if (this.pointers.size > 2 || this.gesture) return;
+    }
+    if (this.action) return;
+    try {
+      this.canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // a synthetic pointer cannot be captured; the action still works
+    }
+    this.keyEdit = false;
+    const doc = this.doc;
+    const base = { pointerId: e.pointerId, start: p, before: this.#snapshot(), changed: false };
+    if (e.pointerType === 'mouse' && e.button === 1) {
+      this.action = { ...base, kind: 'pan', view: { ...doc.view } };
+      return;
+    }
+    const handle = this.#hitHandle(p, this.#handleRadius(e));
+    if (handle) {
+      this.action = { ...base, kind: 'resize', handle, box: { ...doc.boxes[doc.selected] } };
+      return;
+    }
+    const hit = this.#hitBox(p);
+    if (hit >= 0) {
+      doc.selected = hit;
+      this.action = { ...base, kind: 'move', box: { ...doc.boxes[hit] } };
+      this.draw();
+      this.onChange('select');
+      return;
+    }
+    this.action = { ...base, kind: 'draw', p0: this.#clampImage(this.#toImage(p)), p1: null };
+  }
+
+  #clampImage(q) {
+    return { x: clamp(q.x, 0, this.doc.width), y: clamp(q.y, 0, this.doc.height) };
   }
 
   #move(e) {
-    if (!this.drag || e.pointerId !== this.drag.pointerId) return;
+    if (e.pointerType === 'touch' && this.pointers.has(e.pointerId)) {
+      this.pointers.set(e.pointerId, this.#local(e));
+      if (this.gesture) {
+        e.preventDefault();
+        this.#updateGesture();
+        return;
+      }
+    }
+    const a = this.action;
+    if (!a || e.pointerId !== a.pointerId) return;
     e.preventDefault();
-    const p = this.#toImage(e);
-    this.drag.x1 = p.x;
-    this.drag.y1 = p.y;
-    this.#draw();
+    const p = this.#local(e);
+    const doc = this.doc;
+    const v = doc.view;
+    const moved = Math.max(Math.abs(p.x - a.start.x), Math.abs(p.y - a.start.y));
+    if (a.kind === 'pan') {
+      this.#setView(a.view.scale, a.view.ox + p.x - a.start.x, a.view.oy + p.y - a.start.y);
+      this.draw();
+      return;
+    }
+    if (moved < MIN_DRAG_PX && !a.changed) return;
+    a.changed = true;
+    const dx = Math.round((p.x - a.start.x) / v.scale);
+    const dy = Math.round((p.y - a.start.y) / v.scale);
+    if (a.kind === 'draw') {
+      a.p1 = this.#clampImage(this.#toImage(p));
+    } else if (a.kind === 'move') {
+      const b = a.box;
+      doc.boxes[doc.selected] = {
+        ...b,
+        x: clamp(b.x + dx, 0, doc.width - b.width),
+        y: clamp(b.y + dy, 0, doc.height - b.height),
+      };
+    } else if (a.kind === 'resize') {
+      doc.boxes[doc.selected] = resizeBox(a.box, a.handle, dx, dy, doc.width, doc.height);
+    }
+    this.#requestDraw();
   }
 
   #up(e) {
-    if (!this.drag || e.pointerId !== this.drag.pointerId) return;
-    const d = this.drag;
-    this.drag = null;
-    const p = this.#toImage(e);
-    d.x1 = p.x;
-    d.y1 = p.y;
-    const moved = Math.max(Math.abs(e.clientX - d.sx), Math.abs(e.clientY - d.sy));
-    const box = normalise(d);
-    if (moved >= MIN_DRAG_PX && box.width > 0 && box.height > 0) {
-      this.boxes.push(box);
-      this.onChange();
+    if (e.pointerType === 'touch') {
+      this.pointers.delete(e.pointerId);
+      if (this.gesture) {
+        if (this.pointers.size < 2) {
+          this.gesture = null;
+          this.onChange('view');
+        }
+        return;
+      }
     }
-    this.#draw();
+    const a = this.action;
+    if (!a || e.pointerId !== a.pointerId) return;
+    this.action = null;
+    const doc = this.doc;
+    if (a.kind === 'pan') {
+      this.onChange('view');
+      return;
+    }
+    if (a.kind === 'draw') {
+      const p = this.#local(e);
+      const moved = Math.max(Math.abs(p.x - a.start.x), Math.abs(p.y - a.start.y));
+      if (a.changed || moved >= MIN_DRAG_PX) {
+        const box = wholePixels(a.p0, this.#clampImage(this.#toImage(p)), doc.width, doc.height);
+        if (box) {
+          this.#commit(a.before);
+          doc.boxes.push(box);
+          doc.selected = doc.boxes.length - 1;
+          this.draw();
+          this.onChange('add');
+          return;
+        }
+      } else if (doc.selected >= 0) {
+        // A tap on the image outside every box: deselect.
+        doc.selected = -1;
+        this.draw();
+        this.onChange('select');
+        return;
+      }
+      this.draw();
+      return;
+    }
+    // move / resize
+    const now = doc.boxes[doc.selected];
+    const was = a.box;
+    if (now.x !== was.x || now.y !== was.y || now.width !== was.width || now.height !== was.height) {
+      this.#commit(a.before);
+      this.draw();
+      this.onChange(a.kind);
+    } else {
+      this.draw();
+    }
   }
 
   #cancel(e) {
-    if (!this.drag || e.pointerId !== this.drag.pointerId) return;
-    this.drag = null;
-    this.#draw();
+    if (e.pointerType === 'touch') {
+      this.pointers.delete(e.pointerId);
+      if (this.gesture && this.pointers.size < 2) this.gesture = null;
+    }
+    if (this.action && e.pointerId === this.action.pointerId && e.type === 'pointercancel') this.#abortAction();
   }
 
-  #draw() {
-    const { ctx, canvas } = this;
-    if (!this.image) return;
-    ctx.drawImage(this.image.bitmap, 0, 0);
-    const scale = canvas.width / this.image.width;
-    ctx.fillStyle = FILL;
-    const all = this.drag ? [...this.boxes, normalise(this.drag)] : this.boxes;
-    for (const b of all) {
-      // Round outwards to whole image pixels, as the core does, then scale to the preview.
-      const x0 = Math.floor(b.x) * scale;
-      const y0 = Math.floor(b.y) * scale;
-      const x1 = Math.ceil(b.x + b.width) * scale;
-      const y1 = Math.ceil(b.y + b.height) * scale;
-      ctx.fillRect(Math.floor(x0), Math.floor(y0), Math.ceil(x1) - Math.floor(x0), Math.ceil(y1) - Math.floor(y0));
+  /** Drops the pointer action in progress, putting back what it changed. */
+  #abortAction() {
+    const a = this.action;
+    if (!a) return;
+    this.action = null;
+    if (a.kind === 'move' || a.kind === 'resize') this.#restore(a.before);
+    this.draw();
+  }
+
+  #startGesture() {
+    const [p, q] = [...this.pointers.values()];
+    const v = this.doc.view;
+    const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+    this.gesture = {
+      d0: Math.max(1, Math.hypot(p.x - q.x, p.y - q.y)),
+      ix: (mid.x - v.ox) / v.scale,
+      iy: (mid.y - v.oy) / v.scale,
+      s0: v.scale,
+    };
+  }
+
+  #updateGesture() {
+    const pts = [...this.pointers.values()];
+    if (pts.length < 2) return;
+    const [p, q] = pts;
+    const g = this.gesture;
+    const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+    const s = g.s0 * (Math.hypot(p.x - q.x, p.y - q.y) / g.d0);
+    this.#setView(s, mid.x - g.ix * s, mid.y - g.iy * s);
+    this.#requestDraw();
+  }
+
+  #wheel(e) {
+    const v = this.doc?.view;
+    if (!v) return;
+    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? this.cssHeight : 1;
+    if (e.ctrlKey || e.metaKey) {
+      // Trackpad pinch (sent as ctrl+wheel) or Ctrl/⌘ + wheel: zoom around the pointer.
+      e.preventDefault();
+      const p = this.#local(e);
+      this.zoomBy(Math.exp((-e.deltaY * unit) / 300), p.x, p.y);
+      return;
     }
-    if (this.drag) {
-      // Outline the box being drawn so it stays visible over dark areas.
-      const b = normalise(this.drag);
+    if (v.fit) return; // nothing to pan: let the page scroll
+    e.preventDefault();
+    const dx = (e.shiftKey && !e.deltaX ? e.deltaY : e.deltaX) * unit;
+    const dy = (e.shiftKey && !e.deltaX ? 0 : e.deltaY) * unit;
+    this.panBy(-dx, -dy);
+  }
+
+  // ---- keyboard ----------------------------------------------------------------------------
+
+  #key(e) {
+    const doc = this.doc;
+    if (!doc) return;
+    const k = e.key;
+    const mod = e.ctrlKey || e.metaKey;
+    const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    let handled = true;
+    if (k in arrows && !e.altKey) {
+      const [ux, uy] = arrows[k];
+      if (doc.selected >= 0) {
+        const step = mod ? 1 : Math.max(1, Math.round(8 / doc.view.scale));
+        this.nudge(ux * step, uy * step, e.shiftKey);
+      } else {
+        this.panBy(-ux * 40, -uy * 40);
+      }
+    } else if (mod) {
+      handled = false; // Ctrl/⌘ shortcuts (undo, redo) are handled by the page
+    } else if (k === 'n' || k === 'N' || k === 'Enter' || k === 'Insert') {
+      this.addBox();
+    } else if (k === 'Delete' || k === 'Backspace') {
+      this.deleteSelected();
+    } else if (k === ']') {
+      if (doc.boxes.length) this.select((doc.selected + 1) % doc.boxes.length);
+    } else if (k === '[') {
+      if (doc.boxes.length) this.select(doc.selected <= 0 ? doc.boxes.length - 1 : doc.selected - 1);
+    } else if (k === 'Escape') {
+      if (doc.selected >= 0) this.select(-1);
+      else handled = false;
+    } else if (k === '+' || k === '=') {
+      this.zoomIn();
+    } else if (k === '-' || k === '_') {
+      this.zoomOut();
+    } else if (k === '0') {
+      this.fit();
+    } else {
+      handled = false;
+    }
+    if (handled) e.preventDefault();
+  }
+
+  // ---- drawing -----------------------------------------------------------------------------
+
+  #requestDraw() {
+    if (this.raf) return;
+    this.raf = requestAnimationFrame(() => {
+      this.raf = 0;
+      this.draw();
+    });
+  }
+
+  draw() {
+    const { ctx, canvas, doc } = this;
+    if (!doc?.view || !doc.bitmap) return;
+    const v = doc.view;
+    const dpr = this.dpr || 1;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = '#808080';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    // Sharp pixels once a preview pixel is larger than a screen pixel.
+    const previewScale = (v.scale * doc.width) / doc.bitmap.width;
+    ctx.imageSmoothingEnabled = previewScale * dpr < 2;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(doc.bitmap, v.ox, v.oy, doc.width * v.scale, doc.height * v.scale);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = this.fill;
+    const all = [...doc.boxes];
+    const a = this.action;
+    let drawing = null;
+    if (a?.kind === 'draw' && a.p1) {
+      drawing = wholePixels(a.p0, a.p1, doc.width, doc.height);
+      if (drawing) all.push(drawing);
+    }
+    for (const b of all) {
+      const r = this.#deviceRect(b);
+      ctx.fillRect(r.x, r.y, r.w, r.h);
+    }
+    const outline = (b, dashed) => {
+      const r = this.#deviceRect(b);
       ctx.save();
-      ctx.strokeStyle = '#f2b705';
-      ctx.lineWidth = Math.max(1, 2 / (canvas.getBoundingClientRect().width / canvas.width || 1));
-      ctx.strokeRect(b.x * scale, b.y * scale, b.width * scale, b.height * scale);
+      ctx.lineWidth = 2 * dpr;
+      ctx.strokeStyle = '#ffffff';
+      ctx.strokeRect(r.x - dpr, r.y - dpr, r.w + 2 * dpr, r.h + 2 * dpr);
+      ctx.strokeStyle = '#1f5fbf';
+      if (dashed) ctx.setLineDash([6 * dpr, 4 * dpr]);
+      ctx.strokeRect(r.x - dpr, r.y - dpr, r.w + 2 * dpr, r.h + 2 * dpr);
+      ctx.restore();
+    };
+    if (drawing) outline(drawing, true);
+    if (doc.selected >= 0 && doc.selected < doc.boxes.length && a?.kind !== 'draw') {
+      const b = doc.boxes[doc.selected];
+      outline(b, false);
+      const size = (this.coarse ? 16 : 10) * dpr;
+      const r = this.#screenRect(b);
+      ctx.save();
+      ctx.lineWidth = 2 * dpr;
+      for (const [, hx, hy] of handles(r, Math.min(r.w, r.h) * dpr < 4 * size)) {
+        const x = Math.round(hx * dpr - size / 2);
+        const y = Math.round(hy * dpr - size / 2);
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(x, y, size, size);
+        ctx.strokeStyle = '#1f5fbf';
+        ctx.strokeRect(x, y, size, size);
+      }
       ctx.restore();
     }
   }
+
+  /** Device-pixel rectangle of a box, rounded outwards so it covers what will be burned. */
+  #deviceRect(b) {
+    const r = this.#screenRect(b);
+    const d = this.dpr || 1;
+    const x0 = Math.floor(r.x * d);
+    const y0 = Math.floor(r.y * d);
+    return { x: x0, y: y0, w: Math.ceil((r.x + r.w) * d) - x0, h: Math.ceil((r.y + r.h) * d) - y0 };
+  }
 }
 
-function normalise(d) {
-  const x = Math.min(d.x0, d.x1);
-  const y = Math.min(d.y0, d.y1);
-  return { x, y, width: Math.abs(d.x1 - d.x0), height: Math.abs(d.y1 - d.y0) };
+/** Resize handles of a screen rectangle: corners, and edge middles unless `cornersOnly`. */
+function handles(r, cornersOnly = false) {
+  const cx = r.x + r.w / 2;
+  const cy = r.y + r.h / 2;
+  const x1 = r.x + r.w;
+  const y1 = r.y + r.h;
+  const corners = [
+    ['nw', r.x, r.y],
+    ['ne', x1, r.y],
+    ['se', x1, y1],
+    ['sw', r.x, y1],
+  ];
+  if (cornersOnly) return corners;
+  return [
+    ...corners,
+    ['n', cx, r.y],
+    ['e', x1, cy],
+    ['s', cx, y1],
+    ['w', r.x, cy],
+  ];
+}
+
+/** The whole-pixel box spanned by two points, rounded outwards; null when it has no size. */
+function wholePixels(p, q, width, height) {
+  const x0 = clamp(Math.floor(Math.min(p.x, q.x)), 0, width);
+  const y0 = clamp(Math.floor(Math.min(p.y, q.y)), 0, height);
+  const x1 = clamp(Math.ceil(Math.max(p.x, q.x)), 0, width);
+  const y1 = clamp(Math.ceil(Math.max(p.y, q.y)), 0, height);
+  if (x1 - x0 < 1 || y1 - y0 < 1) return null;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+function resizeBox(b, handle, dx, dy, width, height) {
+  let x0 = b.x;
+  let y0 = b.y;
+  let x1 = b.x + b.width;
+  let y1 = b.y + b.height;
+  if (handle.includes('w')) x0 += dx;
+  if (handle.includes('e')) x1 += dx;
+  if (handle.includes('n')) y0 += dy;
+  if (handle.includes('s')) y1 += dy;
+  const l = clamp(Math.min(x0, x1), 0, width - 1);
+  const r = clamp(Math.max(x0, x1), l + 1, width);
+  const t = clamp(Math.min(y0, y1), 0, height - 1);
+  const btm = clamp(Math.max(y0, y1), t + 1, height);
+  return { x: l, y: t, width: r - l, height: btm - t };
 }

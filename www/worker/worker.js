@@ -1,13 +1,23 @@
 // The image engine: a module worker that owns the wasm core. Messages are
-// `{id, type: 'open' | 'export', bytes: ArrayBuffer, ...}`; replies are `{id, ok, result}` or
+// `{id, type: 'open' | 'export', bytes: ArrayBuffer, ...}` ('open' also returns what `inspect()`
+// reads, as `inspection`); replies are `{id, ok, result}` or
 // `{id, ok: false, error: {name, message}}`. Result buffers are transferred, never copied.
 
-import init, { preview, redact, version } from '../pkg/occlude.js';
+import init, { inspect, preview, redact, version } from '../pkg/occlude.js';
 
 const ready = init({ module_or_path: new URL('../pkg/occlude_bg.wasm', import.meta.url) });
 
 async function open({ bytes, maxSide, background }) {
-  const p = preview(new Uint8Array(bytes), maxSide, background);
+  const input = new Uint8Array(bytes);
+  // What the file carries besides its pixels (headers only; cheap). Optional: an older core,
+  // or a header it cannot read, still lets the image open.
+  let inspection = null;
+  try {
+    inspection = JSON.parse(inspect(input));
+  } catch {
+    inspection = null;
+  }
+  const p = preview(input, maxSide, background);
   try {
     const rgba = p.take_rgba(); // a fresh Uint8Array outside wasm memory
     return {
@@ -20,6 +30,7 @@ async function open({ bytes, maxSide, background }) {
         orientation: p.orientation,
         hadAlpha: p.had_alpha,
         frames: p.frames,
+        inspection,
         rgba: rgba.buffer,
       },
       transfer: [rgba.buffer],

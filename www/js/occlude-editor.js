@@ -1,0 +1,741 @@
+// <occlude-editor>: the whole redaction app as one custom element. Import this module once and
+// put <occlude-editor> in a page. Everything it needs (stylesheet, worker, wasm) is found
+// relative to this file, so it works from any path; it has no inline styles (CSP
+// `style-src 'self'` is enough).
+//
+// Attributes: fill (#RRGGBB, default #000000), format (auto | png | jpeg, default auto),
+// quality (JPEG, 50–100, default 90).
+// Method: async openFile(file) — opens a File or Blob as one more image.
+// Event: `occlude-export` (bubbles, composed) with detail {blob, name, report} after each export.
+
+import { Doc, Editor } from './editor.js';
+import { WorkerClient, isFatal } from './worker-client.js';
+import {
+  describeCarried,
+  describeOpen,
+  formatBytes,
+  formatExplanation,
+  removedSentence,
+  savedLine,
+  timestamp,
+  verificationReceipt,
+} from './words.js';
+
+const STYLESHEET = new URL('../css/editor.css', import.meta.url).href;
+const PREVIEW_MAX_SIDE = 2048; // ≤ 4096 and far under iOS Safari's 16.7 M-pixel canvas limit
+const MAX_INPUT_BYTES = 512 * 1024 * 1024;
+const BACKGROUND = '#ffffff';
+const CHECKLIST_KEY = 'occlude.checklist.dismissed';
+const THUMB_SIDE = 96;
+
+const TEMPLATE = `
+<link rel="stylesheet" href="${STYLESHEET}">
+<div class="app" id="app">
+  <div class="files">
+    <input id="file" class="visually-hidden" type="file" accept="image/*" multiple tabindex="-1" aria-hidden="true">
+    <button id="open" type="button" class="primary">Open image</button>
+    <ul id="strip" class="strip" aria-label="Open images" hidden></ul>
+    <button id="export" type="button" class="primary export" hidden>Export</button>
+  </div>
+
+  <p id="status" class="status" role="status" aria-live="polite"></p>
+  <div id="busy" class="busy" hidden>
+    <progress id="progress" aria-label="Working"></progress>
+    <button id="cancel" type="button">Cancel</button>
+  </div>
+
+  <div id="start" class="start">
+    <p class="start-title">Open a photo, scan or screenshot.</p>
+    <p>You can also drop it here, or paste it with Ctrl+V (⌘V on a Mac). Several at once is fine.</p>
+    <p class="muted">The image stays on this device.</p>
+  </div>
+
+  <div id="work" class="work" hidden>
+    <div class="toolbars">
+      <div class="toolbar" role="toolbar" aria-label="Box tools">
+        <button id="undo" type="button" aria-keyshortcuts="Control+Z Meta+Z">Undo</button>
+        <button id="redo" type="button" aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z">Redo</button>
+        <button id="add" type="button" aria-keyshortcuts="N">Add box</button>
+        <button id="delete" type="button" aria-label="Delete box" aria-keyshortcuts="Delete">Delete</button>
+        <button id="clear" type="button" aria-label="Clear all boxes">Clear</button>
+      </div>
+      <div class="toolbar" role="toolbar" aria-label="Zoom">
+        <button id="zoom-out" type="button" class="icon" aria-label="Zoom out" aria-keyshortcuts="-">−</button>
+        <span id="zoom-level" class="zoom-level">100%</span>
+        <button id="zoom-in" type="button" class="icon" aria-label="Zoom in" aria-keyshortcuts="+">+</button>
+        <button id="fit" type="button" aria-label="Fit to screen" aria-keyshortcuts="0">Fit</button>
+      </div>
+    </div>
+    <div id="stage" class="stage">
+      <canvas id="canvas" tabindex="0" role="application" aria-roledescription="image editor"
+        aria-label="Image being redacted" aria-describedby="keys"></canvas>
+    </div>
+    <p class="hint">Drag to draw a box. Drag a box to move it, or its handles to resize it. Pinch or Ctrl + wheel to zoom.</p>
+    <details class="keys">
+      <summary>Keyboard</summary>
+      <p id="keys">On the image: N adds a box. [ and ] pick a box. Arrows move it; Shift + arrows resize it; hold Ctrl or ⌘ for single pixels. Delete removes it. + and − zoom, 0 fits. With no box picked, arrows move the view.</p>
+    </details>
+    <p id="announce" class="visually-hidden" aria-live="polite"></p>
+
+    <div class="options">
+      <label class="field"><span>Fill colour</span> <input id="fill" type="color" value="#000000"></label>
+      <label class="field"><span>Format</span>
+        <select id="format">
+          <option value="auto">Automatic</option>
+          <option value="jpeg">JPEG</option>
+          <option value="png">PNG</option>
+        </select>
+      </label>
+      <label id="quality-field" class="field"><span>JPEG quality</span>
+        <input id="quality" type="range" min="50" max="100" step="1" value="90">
+        <output id="quality-value" for="quality">90</output>
+      </label>
+    </div>
+    <p id="format-help" class="hint"></p>
+    <p id="carried" class="carried"></p>
+    <div class="actions">
+      <button id="close" type="button">Close image</button>
+    </div>
+  </div>
+
+  <section id="review" class="review" hidden aria-labelledby="review-title">
+    <h2 id="review-title" tabindex="-1">What you will send</h2>
+    <div class="review-body">
+      <div class="review-figure">
+        <img id="review-img" alt="The redacted image, as it will be sent">
+      </div>
+      <div class="review-details">
+        <p id="review-file" class="review-file"></p>
+        <div class="actions">
+          <button id="download" type="button" class="primary">Download</button>
+          <button id="share" type="button" hidden>Share</button>
+          <button id="back" type="button">Back to editing</button>
+        </div>
+        <ul id="receipt" class="receipt"></ul>
+        <p id="removed" class="removed"></p>
+      </div>
+    </div>
+  </section>
+
+  <dialog id="checklist" aria-labelledby="checklist-title" aria-describedby="checklist-intro">
+    <h2 id="checklist-title">Before you share</h2>
+    <p id="checklist-intro">A quick check, from professional guidance:</p>
+    <ul class="checklist">
+      <li>Has the patient agreed, and is their consent recorded?</li>
+      <li>Does your practice agree to this sharing?</li>
+      <li>Are the name, date of birth, ID numbers, dates and practice name covered?</li>
+      <li>Could a rare condition identify the patient by itself?</li>
+    </ul>
+    <label class="check"><input id="checklist-forget" type="checkbox"> Don't show this again on this device</label>
+    <div class="actions">
+      <button id="checklist-ok" type="button" class="primary">Continue</button>
+      <button id="checklist-back" type="button">Go back</button>
+    </div>
+  </dialog>
+</div>`;
+
+function storageGet(key) {
+  try {
+    return globalThis.localStorage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function storageSet(key, value) {
+  try {
+    globalThis.localStorage?.setItem(key, value);
+  } catch {
+    // private mode: remembered for this page only
+  }
+}
+
+function isTextEntry(el) {
+  if (!el) return false;
+  if (el.isContentEditable || el.tagName === 'TEXTAREA') return true;
+  return el.tagName === 'INPUT' && !['range', 'color', 'checkbox', 'radio', 'button', 'file'].includes(el.type);
+}
+
+export class OccludeEditor extends HTMLElement {
+  static observedAttributes = ['fill', 'format', 'quality'];
+
+  #ui = {};
+  #engine = new WorkerClient();
+  #editor = null;
+  /** @type {{id:number, doc:Doc, bytes:ArrayBuffer, info:object, thumb:HTMLCanvasElement}[]} */
+  #images = [];
+  #current = null;
+  #nextId = 1;
+  #queue = Promise.resolve();
+  #generation = 0;
+  #pendingOpens = 0;
+  #openBatch = { total: 0, done: 0 };
+  #busy = false;
+  #exported = null; // {blob, name, report, url, file}
+  #checklistSeen = false;
+  #lastWidth = 0;
+  #resizeObserver = null;
+  #listeners = [];
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open', delegatesFocus: false });
+    root.innerHTML = TEMPLATE;
+    const ui = this.#ui;
+    for (const el of root.querySelectorAll('[id]')) ui[el.id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = el;
+    this.#editor = new Editor(ui.canvas, (what) => this.#onEdit(what));
+  }
+
+  // ---- public interface ------------------------------------------------------------------
+
+  get fill() {
+    const v = this.getAttribute('fill');
+    return /^#[0-9a-fA-F]{6}$/.test(v ?? '') ? v.toLowerCase() : '#000000';
+  }
+
+  get format() {
+    const v = this.getAttribute('format');
+    return ['png', 'jpeg'].includes(v) ? v : 'auto';
+  }
+
+  /** JPEG quality from the `quality` attribute, kept within the slider's 50–100 (default 90). */
+  get quality() {
+    const v = Number.parseInt(this.getAttribute('quality') ?? '', 10);
+    return Number.isInteger(v) ? Math.min(100, Math.max(50, v)) : 90;
+  }
+
+  /** The current image's boxes in full-resolution pixels of the image as seen (a copy). */
+  get boxes() {
+    return this.#editor.rects();
+  }
+
+  /** Opens a File or Blob as one more image; resolves once it is shown (or has failed). */
+  async openFile(file) {
+    return this.#openFiles([file]);
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  connectedCallback() {
+    const ui = this.#ui;
+    this.#applyAttributes();
+    this.#engine.warm();
+    if (this.#listeners.length) return;
+    const on = (target, type, fn, opts) => {
+      target.addEventListener(type, fn, opts);
+      this.#listeners.push(() => target.removeEventListener(type, fn, opts));
+    };
+    on(ui.open, 'click', () => ui.file.click());
+    on(ui.file, 'change', () => {
+      const files = [...(ui.file.files ?? [])];
+      ui.file.value = ''; // choosing the same file again still fires `change`
+      if (files.length) this.#openFiles(files);
+    });
+    on(ui.undo, 'click', () => this.#editor.undo());
+    on(ui.redo, 'click', () => this.#editor.redo());
+    on(ui.add, 'click', () => {
+      this.#editor.addBox();
+      ui.canvas.focus();
+    });
+    on(ui.delete, 'click', () => this.#editor.deleteSelected());
+    on(ui.clear, 'click', () => this.#editor.clear());
+    on(ui.zoomIn, 'click', () => this.#editor.zoomIn());
+    on(ui.zoomOut, 'click', () => this.#editor.zoomOut());
+    on(ui.fit, 'click', () => this.#editor.fit());
+    on(ui.fill, 'input', () => this.#setFill(ui.fill.value));
+    on(ui.format, 'change', () => this.#updateFormat());
+    on(ui.quality, 'input', () => this.#updateFormat());
+    on(ui.export, 'click', () => this.#export());
+    on(ui.close, 'click', () => this.#closeCurrent());
+    on(ui.cancel, 'click', () => this.#cancel());
+    on(ui.download, 'click', () => this.#download());
+    on(ui.share, 'click', () => this.#share());
+    on(ui.back, 'click', () => this.#backToEditing());
+    on(ui.checklist, 'cancel', () => {
+      ui.checklist.returnValue = 'back';
+    });
+    on(ui.checklistOk, 'click', () => ui.checklist.close('ok'));
+    on(ui.checklistBack, 'click', () => ui.checklist.close('back'));
+    on(document, 'keydown', (e) => this.#globalKey(e));
+    on(document, 'paste', (e) => this.#paste(e));
+    // Drop anywhere on the element opens; a drop elsewhere on the page must not navigate away.
+    on(this, 'dragenter', (e) => this.#dragOver(e));
+    on(this, 'dragover', (e) => this.#dragOver(e));
+    on(this, 'dragleave', (e) => {
+      if (!e.relatedTarget || !this.contains(e.relatedTarget)) ui.app.classList.remove('dropping');
+    });
+    on(this, 'drop', (e) => this.#drop(e));
+    on(window, 'dragover', (e) => hasFiles(e) && e.preventDefault());
+    on(window, 'drop', (e) => hasFiles(e) && e.preventDefault());
+    on(window, 'resize', () => this.#layout(true));
+    this.#resizeObserver = new ResizeObserver(() => this.#layout(false));
+    this.#resizeObserver.observe(ui.stage);
+    this.#updateControls();
+  }
+
+  disconnectedCallback() {
+    for (const off of this.#listeners) off();
+    this.#listeners = [];
+    this.#resizeObserver?.disconnect();
+    this.#engine.terminate('the editor was removed');
+  }
+
+  attributeChangedCallback() {
+    if (this.#ui.fill) this.#applyAttributes();
+  }
+
+  #applyAttributes() {
+    const ui = this.#ui;
+    ui.fill.value = this.fill;
+    ui.format.value = this.format;
+    ui.quality.value = String(this.quality);
+    this.#setFill(this.fill);
+    this.#updateFormat();
+  }
+
+  // ---- status and busy state ---------------------------------------------------------------
+
+  #status(text, { error = false } = {}) {
+    this.#ui.status.textContent = text;
+    this.#ui.status.classList.toggle('error', error);
+  }
+
+  #setBusy(busy) {
+    this.#busy = busy;
+    this.#ui.busy.hidden = !busy;
+    this.#ui.app.toggleAttribute('aria-busy', busy);
+    this.#updateControls();
+  }
+
+  #failure(err, doing) {
+    if (isFatal(err)) this.#engine.restart('the image engine stopped');
+    if (err?.name === 'AbortError') return `${doing} was cancelled.`;
+    const msg = String(err?.message || err || 'unknown error');
+    if (isFatal(err)) return `${doing} failed inside the image engine (${msg}). It has been restarted; please try again.`;
+    return `${doing} failed: ${msg.charAt(0).toUpperCase()}${msg.slice(1)}.`.replace(/\.\.$/, '.');
+  }
+
+  #cancel() {
+    this.#generation++;
+    this.#engine.restart('cancelled');
+  }
+
+  /** Throws an AbortError when Cancel was pressed since generation `gen`. */
+  #stillWanted(gen) {
+    if (gen !== this.#generation) {
+      const err = new Error('cancelled');
+      err.name = 'AbortError';
+      throw err;
+    }
+  }
+
+  /** Runs `job` after the jobs before it; a cancel drops the jobs still waiting. */
+  #enqueue(job) {
+    const gen = this.#generation;
+    const run = this.#queue.then(() => (gen === this.#generation ? job() : undefined));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  // ---- opening -----------------------------------------------------------------------------
+
+  #openFiles(files) {
+    const list = [...files].filter(Boolean);
+    if (this.#pendingOpens === 0) this.#openBatch = { total: 0, done: 0 };
+    const batch = this.#openBatch;
+    batch.total += list.length;
+    this.#pendingOpens += list.length;
+    return Promise.all(
+      list.map((file) =>
+        this.#enqueue(() => {
+          batch.done++;
+          return this.#openOne(file, batch.total > 1 ? ` ${batch.done} of ${batch.total}` : '');
+        })
+          .catch(() => {})
+          .finally(() => {
+            this.#pendingOpens--;
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  async #openOne(file, counter) {
+    if (file.size > MAX_INPUT_BYTES) {
+      this.#status(`This file is ${formatBytes(file.size)}; Occlude opens files up to ${formatBytes(MAX_INPUT_BYTES)}.`, { error: true });
+      return;
+    }
+    this.#setBusy(true);
+    this.#status(`Opening image${counter}…`);
+    const gen = this.#generation;
+    try {
+      const bytes = await file.arrayBuffer();
+      this.#stillWanted(gen);
+      const copy = bytes.slice(0);
+      const p = await this.#engine.request('open', { bytes: copy, maxSide: PREVIEW_MAX_SIDE, background: BACKGROUND }, [copy]);
+      this.#stillWanted(gen);
+      const pixels = new ImageData(new Uint8ClampedArray(p.rgba), p.previewWidth, p.previewHeight);
+      const bitmap = await createImageBitmap(pixels);
+      delete p.rgba;
+      const doc = new Doc({ width: p.width, height: p.height, bitmap });
+      const image = { id: this.#nextId++, doc, bytes, info: p, thumb: makeThumb(bitmap) };
+      this.#images.push(image);
+      this.#backToEditing(false);
+      this.#select(image);
+      this.#status(describeOpen(p));
+    } catch (err) {
+      this.#status(this.#failure(err, 'Opening the image'), { error: true });
+    } finally {
+      // Big images leave wasm memory large (it never shrinks): start the next job fresh.
+      this.#engine.restart('open finished');
+      this.#setBusy(false);
+    }
+  }
+
+  #select(image) {
+    this.#current = image;
+    const ui = this.#ui;
+    ui.start.hidden = !!image;
+    ui.work.hidden = !image;
+    ui.export.hidden = !image;
+    this.#editor.show(image ? image.doc : null);
+    this.#layout(true);
+    this.#renderStrip();
+    this.#updateFormat();
+    ui.carried.textContent = image ? describeCarried(image.info) : '';
+    this.#updateControls();
+  }
+
+  #closeCurrent() {
+    const image = this.#current;
+    if (!image) return;
+    const i = this.#images.indexOf(image);
+    this.#images.splice(i, 1);
+    image.doc.close();
+    const next = this.#images[Math.min(i, this.#images.length - 1)] ?? null;
+    this.#select(next);
+    this.#status(next ? "Image closed." : "Image closed. Open another to start again.");
+    (next ? this.#ui.canvas : this.#ui.open).focus();
+  }
+
+  #renderStrip() {
+    const { strip } = this.#ui;
+    strip.hidden = this.#images.length < 2;
+    strip.replaceChildren(
+      ...this.#images.map((image, i) => {
+        const li = document.createElement('li');
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'thumb';
+        b.dataset.id = String(image.id);
+        const n = image.doc.boxes.length;
+        b.setAttribute('aria-label', `Image ${i + 1}, ${n} ${n === 1 ? 'box' : 'boxes'}`);
+        if (image === this.#current) b.setAttribute('aria-current', 'true');
+        const c = document.createElement('canvas');
+        c.width = image.thumb.width;
+        c.height = image.thumb.height;
+        c.getContext('2d').drawImage(image.thumb, 0, 0);
+        b.append(c);
+        b.addEventListener('click', () => {
+          this.#backToEditing(false);
+          this.#select(image);
+          this.#status(`Image ${i + 1} of ${this.#images.length}: ${describeOpen(image.info).replace(/^Opened /, '')}`);
+        });
+        li.append(b);
+        return li;
+      }),
+    );
+  }
+
+  #updateStripLabels() {
+    for (const b of this.#ui.strip.querySelectorAll('button.thumb')) {
+      const i = this.#images.findIndex((im) => String(im.id) === b.dataset.id);
+      if (i < 0) continue;
+      const n = this.#images[i].doc.boxes.length;
+      b.setAttribute('aria-label', `Image ${i + 1}, ${n} ${n === 1 ? 'box' : 'boxes'}`);
+    }
+  }
+
+  // ---- editing -------------------------------------------------------------------------------
+
+  #layout(force) {
+    const stage = this.#ui.stage;
+    if (!this.#current || stage.getClientRects().length === 0) return;
+    const cs = getComputedStyle(stage);
+    const w = stage.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    if (!force && Math.abs(w - this.#lastWidth) < 1) return;
+    this.#lastWidth = w;
+    const h = Math.max(220, Math.round(window.innerHeight * 0.6));
+    this.#editor.layout(Math.floor(w), h);
+  }
+
+  #setFill(fill) {
+    this.#editor.setFill(fill);
+  }
+
+  #onEdit(what) {
+    this.#updateControls();
+    if (['add', 'delete', 'clear', 'undo', 'redo'].includes(what)) this.#updateStripLabels();
+    const ed = this.#editor;
+    const n = ed.boxes.length;
+    let say = '';
+    if (what === 'view') {
+      this.#ui.zoomLevel.textContent = `${Math.round(ed.zoom * 100)}%`;
+      return;
+    }
+    if (what === 'doc') {
+      this.#ui.zoomLevel.textContent = `${Math.round(ed.zoom * 100)}%`;
+      return;
+    }
+    if (ed.selected >= 0) {
+      const b = ed.boxes[ed.selected];
+      say = `Box ${ed.selected + 1} of ${n}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
+    } else {
+      say = `${n} ${n === 1 ? 'box' : 'boxes'}.`;
+    }
+    if (what === 'delete') say = `Box deleted. ${say}`;
+    if (what === 'clear') say = 'All boxes cleared.';
+    if (what === 'undo') say = `Undone. ${say}`;
+    if (what === 'redo') say = `Redone. ${say}`;
+    this.#ui.announce.textContent = say;
+  }
+
+  #updateControls() {
+    const ui = this.#ui;
+    const ed = this.#editor;
+    const has = !!this.#current;
+    ui.undo.disabled = !has || !ed.canUndo();
+    ui.redo.disabled = !has || !ed.canRedo();
+    ui.add.disabled = !has;
+    ui.delete.disabled = !has || ed.selected < 0;
+    ui.clear.disabled = !has || ed.boxes.length === 0;
+    ui.zoomIn.disabled = !has || !ed.canZoomIn();
+    ui.zoomOut.disabled = !has || !ed.canZoomOut();
+    ui.fit.disabled = !has || !ed.canZoomOut();
+    ui.export.disabled = this.#busy || !has || ed.boxes.length === 0;
+    ui.close.disabled = this.#busy || !has;
+  }
+
+  #effectiveFormat() {
+    const choice = this.#ui.format.value;
+    if (choice !== 'auto') return choice;
+    const info = this.#current?.info;
+    const def = info?.inspection?.defaultOutput;
+    if (def) return def;
+    return ['jpeg', 'webp'].includes(info?.format) ? 'jpeg' : info ? 'png' : 'jpeg';
+  }
+
+  #updateFormat() {
+    const ui = this.#ui;
+    const effective = this.#effectiveFormat();
+    ui.qualityField.hidden = effective !== 'jpeg';
+    ui.qualityValue.textContent = ui.quality.value;
+    ui.formatHelp.textContent = formatExplanation(ui.format.value, effective, ui.quality.value);
+  }
+
+  #globalKey(e) {
+    if (!this.#current || !this.#ui.review.hidden || this.#ui.checklist.open) return;
+    const target = e.composedPath()[0];
+    if (isTextEntry(target)) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const k = e.key.toLowerCase();
+    if (mod && !e.altKey && k === 'z') {
+      e.preventDefault();
+      if (e.shiftKey) this.#editor.redo();
+      else this.#editor.undo();
+    } else if (mod && !e.altKey && k === 'y') {
+      e.preventDefault();
+      this.#editor.redo();
+    }
+  }
+
+  // ---- paste and drop ---------------------------------------------------------------------
+
+  #paste(e) {
+    const target = e.composedPath()[0];
+    if (isTextEntry(target) || this.#ui.checklist.open) return;
+    const files = filesFrom(e.clipboardData);
+    if (!files.length) return;
+    e.preventDefault();
+    this.#openFiles(files);
+  }
+
+  #dragOver(e) {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    this.#ui.app.classList.add('dropping');
+  }
+
+  #drop(e) {
+    this.#ui.app.classList.remove('dropping');
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const files = filesFrom(e.dataTransfer);
+    if (files.length) this.#openFiles(files);
+    else this.#status('That was not an image file.', { error: true });
+  }
+
+  // ---- export, review, download, share -------------------------------------------------------
+
+  async #checklistPassed() {
+    if (this.#checklistSeen || storageGet(CHECKLIST_KEY) === '1') return true;
+    const d = this.#ui.checklist;
+    this.#ui.checklistForget.checked = false;
+    d.returnValue = '';
+    d.showModal();
+    this.#ui.checklistOk.focus();
+    await new Promise((resolve) => d.addEventListener('close', resolve, { once: true }));
+    if (d.returnValue !== 'ok') return false;
+    this.#checklistSeen = true;
+    if (this.#ui.checklistForget.checked) storageSet(CHECKLIST_KEY, '1');
+    return true;
+  }
+
+  async #export() {
+    const image = this.#current;
+    if (!image || this.#editor.boxes.length === 0 || this.#busy) return;
+    if (!(await this.#checklistPassed())) {
+      this.#ui.export.focus();
+      return;
+    }
+    const boxes = this.#editor.rects();
+    const format = this.#ui.format.value;
+    const options = {
+      fill: this.#ui.fill.value,
+      background: BACKGROUND,
+      format: format === 'auto' ? null : format,
+      quality: Number(this.#ui.quality.value),
+    };
+    await this.#enqueue(async () => {
+      this.#setBusy(true);
+      this.#status('Exporting…');
+      const gen = this.#generation;
+      try {
+        const copy = image.bytes.slice(0);
+        const out = await this.#engine.request('export', { bytes: copy, boxes, options }, [copy]);
+        this.#stillWanted(gen);
+        const name = `redacted-${timestamp(new Date())}.${out.extension}`;
+        const blob = new Blob([out.bytes], { type: out.mime });
+        this.#showReview({ blob, name, report: out.report, image });
+        this.#status(`Ready. Check the new file below, then download or share it.`);
+        this.dispatchEvent(
+          new CustomEvent('occlude-export', { bubbles: true, composed: true, detail: { blob, name, report: out.report } }),
+        );
+      } catch (err) {
+        this.#status(this.#failure(err, 'Exporting'), { error: true });
+      } finally {
+        // wasm memory never shrinks: every export gets a fresh engine.
+        this.#engine.restart('export finished');
+        this.#setBusy(false);
+      }
+      // Once the progress bar has gone: bring the review to the top of the screen, so the
+      // picture and Download / Share are in view on a phone.
+      if (!this.#ui.review.hidden) requestAnimationFrame(() => this.#ui.review.scrollIntoView({ block: 'start' }));
+    });
+  }
+
+  #showReview({ blob, name, report, image }) {
+    const ui = this.#ui;
+    if (this.#exported) URL.revokeObjectURL(this.#exported.url);
+    const url = URL.createObjectURL(blob);
+    const file = new File([blob], name, { type: blob.type });
+    this.#exported = { blob, name, report, url, file };
+    ui.reviewImg.decoding = 'async';
+    // Its size up front, so the layout (and the scroll below) does not wait for the decode.
+    ui.reviewImg.width = report.width;
+    ui.reviewImg.height = report.height;
+    ui.reviewImg.src = url;
+    ui.reviewFile.textContent = `The new file, shown from its own bytes: ${name}, ${report.width} × ${report.height} ${report.outputFormat.toUpperCase()}${report.quality ? ` (quality ${report.quality})` : ''}, ${formatBytes(report.outputBytes)}.`;
+    ui.receipt.replaceChildren(
+      ...verificationReceipt(report).map((line) => {
+        const li = document.createElement('li');
+        li.textContent = line;
+        return li;
+      }),
+    );
+    ui.removed.textContent = removedSentence(image.info, report);
+    let canShare = false;
+    try {
+      canShare = typeof navigator.share === 'function' && navigator.canShare?.({ files: [file] }) === true;
+    } catch {
+      canShare = false;
+    }
+    ui.share.hidden = !canShare;
+    ui.work.hidden = true;
+    ui.start.hidden = true;
+    ui.export.hidden = true;
+    ui.review.hidden = false;
+    ui.reviewTitle.focus({ preventScroll: true });
+  }
+
+  #backToEditing(focus = true) {
+    const ui = this.#ui;
+    if (ui.review.hidden) return;
+    ui.review.hidden = true;
+    ui.work.hidden = !this.#current;
+    ui.export.hidden = !this.#current;
+    ui.start.hidden = !!this.#current;
+    this.#layout(true);
+    if (focus) (this.#current ? ui.export : ui.open).focus();
+  }
+
+  #download() {
+    const x = this.#exported;
+    if (!x) return;
+    const a = document.createElement('a');
+    a.href = x.url;
+    a.download = x.name;
+    a.rel = 'noopener';
+    a.hidden = true;
+    this.shadowRoot.append(a);
+    a.click();
+    a.remove();
+    this.#status(savedLine(x.name, x.report));
+  }
+
+  async #share() {
+    const x = this.#exported;
+    if (!x) return;
+    try {
+      // The file alone: with text or a URL, WhatsApp on iOS drops the file.
+      await navigator.share({ files: [x.file] });
+      this.#status(`Shared ${x.name}.`);
+    } catch (err) {
+      if (err?.name === 'AbortError') this.#status('Sharing was cancelled.');
+      else this.#status(`Sharing failed: ${err?.message || err}. You can download the file instead.`, { error: true });
+    }
+  }
+}
+
+function hasFiles(e) {
+  return [...(e.dataTransfer?.types ?? [])].includes('Files');
+}
+
+/** Image files from a paste or drop (clipboard images often arrive as items, not files). */
+function filesFrom(dt) {
+  if (!dt) return [];
+  const files = [...(dt.files ?? [])];
+  if (!files.length) {
+    for (const item of dt.items ?? []) {
+      if (item.kind === 'file') {
+        const f = item.getAsFile();
+        if (f) files.push(f);
+      }
+    }
+  }
+  return files.filter((f) => !f.type || f.type.startsWith('image/') || f.type === 'application/octet-stream');
+}
+
+function makeThumb(bitmap) {
+  const s = Math.min(1, THUMB_SIDE / Math.max(bitmap.width, bitmap.height));
+  const c = document.createElement('canvas');
+  c.width = Math.max(1, Math.round(bitmap.width * s));
+  c.height = Math.max(1, Math.round(bitmap.height * s));
+  const g = c.getContext('2d');
+  g.imageSmoothingQuality = 'high';
+  g.drawImage(bitmap, 0, 0, c.width, c.height);
+  return c;
+}
+
+if (!customElements.get('occlude-editor')) customElements.define('occlude-editor', OccludeEditor);
