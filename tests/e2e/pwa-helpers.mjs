@@ -1,0 +1,190 @@
+// Shared pieces of the offline / privacy / embed / single-file tests: a Chromium launch, a
+// fixture, and one redaction session driven through <occlude-editor>'s own visible UI
+// (open → draw a box → Export → Download), then checked from the downloaded bytes.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ARTIFACTS, DIST, ROOT } from './helpers.mjs';
+
+export { ARTIFACTS, DIST, ROOT };
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** The fixture every session redacts: 96 × 64 PNG, quadrants red / green / blue / yellow. */
+export const FIXTURE = {
+  name: 'Jane Doe MRN1234567.png',
+  mimeType: 'image/png',
+  buffer: readFileSync(join(ROOT, 'tests', 'fixtures', 'png-rgb8.png')),
+  width: 96,
+  height: 64,
+  // colour of each quadrant as seen
+  quadrants: { tl: [220, 40, 40], tr: [40, 200, 60], bl: [40, 60, 220], br: [230, 210, 40] },
+};
+
+export function requireDist(...files) {
+  for (const f of ['index.html', 'pkg/occlude_bg.wasm', 'sw.js', ...files]) {
+    if (!existsSync(join(DIST, f))) throw new Error(`dist/${f} is missing: run tools/build first`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+}
+
+export async function launch(extraArgs = []) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    timeout: 60_000,
+  });
+}
+
+/** Collects page errors for failure messages. */
+export function watchProblems(page) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  return problems;
+}
+
+/** Resolves once <occlude-editor> is defined and rendered in `scope` (a Page or a Frame). */
+export async function editorReady(scope) {
+  await scope.waitForFunction(
+    () => customElements.get('occlude-editor') && document.querySelector('occlude-editor')?.shadowRoot?.getElementById('file'),
+    null,
+    { timeout: 60_000 },
+  );
+}
+
+/** Records every `occlude-export` event's detail (bytes as base64) on the window. */
+export async function recordExports(scope) {
+  await scope.evaluate(() => {
+    window.__occludeExports = [];
+    document.addEventListener('occlude-export', async (e) => {
+      const { blob, name, report } = e.detail;
+      const u8 = new Uint8Array(await blob.arrayBuffer());
+      let s = '';
+      for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+      window.__occludeExports.push({ name, type: blob.type, size: blob.size, report, b64: btoa(s) });
+    });
+  });
+}
+
+/**
+ * One full session in the editor inside `scope` (page or frame) of `page`: open the fixture
+ * through the file picker, drag a box over the top-left quadrant, Export, Download.
+ * Returns {download: {name, bytes}, exported: {name, type, report, bytes}}.
+ */
+export async function redactSession(page, scope = page, { file = FIXTURE, from = [0.08, 0.12], to = [0.42, 0.4], tag = 'session' } = {}) {
+  await editorReady(scope);
+  await recordExports(scope);
+  const editor = scope.locator('occlude-editor');
+  await editor.locator('#file').setInputFiles({ name: file.name, mimeType: file.mimeType, buffer: file.buffer });
+  const canvas = editor.locator('#canvas');
+  await canvas.waitFor({ state: 'visible', timeout: 60_000 });
+  const exportButton = editor.getByRole('button', { name: 'Export', exact: true });
+  await exportButton.waitFor({ state: 'visible', timeout: 60_000 });
+
+  const r = await canvas.boundingBox();
+  await page.mouse.move(r.x + from[0] * r.width, r.y + from[1] * r.height);
+  await page.mouse.down();
+  await page.mouse.move(r.x + to[0] * r.width, r.y + to[1] * r.height, { steps: 10 });
+  await page.mouse.up();
+
+  await assertEventually(() => exportButton.isEnabled(), 'Export is enabled once a box is drawn');
+  await exportButton.click();
+  // A first export may ask the "Before you share" questions; answer and go on.
+  const download = editor.getByRole('button', { name: 'Download', exact: true });
+  const proceed = editor.locator('#checklist-ok');
+  await Promise.race([download.waitFor({ state: 'visible', timeout: 90_000 }), proceed.waitFor({ state: 'visible', timeout: 90_000 })]);
+  if (await proceed.isVisible()) {
+    await proceed.click();
+    await download.waitFor({ state: 'visible', timeout: 90_000 });
+  }
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), download.click()]);
+  const path = join(ARTIFACTS, `${tag}-${dl.suggestedFilename()}`);
+  await dl.saveAs(path);
+  const bytes = readFileSync(path);
+
+  await scope.waitForFunction(() => window.__occludeExports.length > 0, null, { timeout: 30_000 });
+  const [ex] = await scope.evaluate(() => window.__occludeExports);
+  return {
+    download: { name: dl.suggestedFilename(), bytes, path },
+    exported: { name: ex.name, type: ex.type, report: ex.report, bytes: Buffer.from(ex.b64, 'base64') },
+  };
+}
+
+async function assertEventually(fn, message, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(message);
+}
+
+/**
+ * Decodes `bytes` in `scope` with the browser's own decoder (not Occlude's) and returns the
+ * mean and max of each channel in each {x, y, width, height} region.
+ */
+export async function decodeRegions(scope, bytes, regions) {
+  return scope.evaluate(
+    async ({ b64, regions }) => {
+      const bin = atob(b64);
+      const u8 = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+      const bmp = await createImageBitmap(new Blob([u8]), { imageOrientation: 'none' });
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const g = c.getContext('2d', { willReadFrequently: true });
+      g.drawImage(bmp, 0, 0);
+      const stats = regions.map((r) => {
+        const d = g.getImageData(r.x, r.y, r.width, r.height).data;
+        const sum = [0, 0, 0];
+        const max = [0, 0, 0];
+        for (let i = 0; i < d.length; i += 4) {
+          for (let k = 0; k < 3; k++) {
+            sum[k] += d[i + k];
+            max[k] = Math.max(max[k], d[i + k]);
+          }
+        }
+        return { mean: sum.map((s) => s / (d.length / 4)), max };
+      });
+      return { width: bmp.width, height: bmp.height, stats };
+    },
+    { b64: Buffer.from(bytes).toString('base64'), regions },
+  );
+}
+
+/**
+ * Checks a downloaded redaction of FIXTURE: same bytes as the event's Blob, a PNG of the
+ * fixture's size with no name from the input, the burned box black (checked inside the box
+ * the report gives), the bottom-right quadrant untouched.
+ */
+export async function assertRedacted(scope, { download, exported }) {
+  assert.match(download.name, /^redacted-\d{8}-\d{6}\.(png|jpg)$/, `download name: ${download.name}`);
+  assert.ok(!/jane|doe|mrn|1234567/i.test(download.name), `the name carries nothing of the input: ${download.name}`);
+  assert.ok(download.bytes.equals(exported.bytes), 'the download is the bytes of the occlude-export Blob');
+  assert.deepEqual([...download.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG');
+  const boxes = exported.report.boxes;
+  assert.equal(boxes.length, 1, `one box burned: ${JSON.stringify(boxes)}`);
+  const b = boxes[0];
+  assert.ok(b.width >= 10 && b.height >= 8, `the box has a size: ${JSON.stringify(b)}`);
+  const { width: W, height: H, quadrants } = FIXTURE;
+  assert.ok(b.x + b.width <= W / 2 + 2 && b.y + b.height <= H / 2 + 2, `the box is in the top-left quadrant: ${JSON.stringify(b)}`);
+  const a = await decodeRegions(scope, download.bytes, [
+    { x: b.x, y: b.y, width: b.width, height: b.height },
+    { x: W / 2 + 4, y: H / 2 + 4, width: W / 2 - 8, height: H / 2 - 8 },
+  ]);
+  assert.deepEqual([a.width, a.height], [W, H], 'output has the input size');
+  const [inside, untouched] = a.stats;
+  assert.deepEqual(inside.max, [0, 0, 0], `the box is burned black: ${JSON.stringify(inside)}`);
+  assert.deepEqual(untouched.mean.map(Math.round), quadrants.br, `the rest is untouched: ${JSON.stringify(untouched)}`);
+}

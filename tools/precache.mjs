@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Writes dist/sw.js from www/sw.js: replaces `self.__OCCLUDE_ASSETS__` with the list of every
+// file the app serves from dist/ (URLs relative to the worker, plus './') and
+// `self.__OCCLUDE_VERSION__` with a short SHA-256 over those files' paths and bytes and the
+// worker's own source. Run by tools/build after everything else is in dist/:
+//   node tools/precache.mjs [DIST]
+//
+// Left out of the precache: sw.js itself (the browser fetches and compares it on every update
+// check) and occlude.html, the single-file build, which is a separate download, not part of the
+// app the worker serves (it would double the offline storage).
+
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const EXCLUDED = new Set(['sw.js', 'occlude.html']);
+
+/** Every file under `dir`, as '/'-separated paths relative to it, sorted. */
+function walk(dir, root = dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(path, root));
+    else if (entry.isFile()) out.push(relative(root, path).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+export function precache(dist) {
+  const template = readFileSync(join(dist, 'sw.js'), 'utf8');
+  if (!template.includes('self.__OCCLUDE_ASSETS__') || !template.includes('self.__OCCLUDE_VERSION__')) {
+    throw new Error(`${dist}/sw.js has no placeholders (was it built twice?)`);
+  }
+  const files = walk(dist).filter((f) => !EXCLUDED.has(f));
+  const hash = createHash('sha256');
+  hash.update(template);
+  for (const f of files) {
+    const bytes = readFileSync(join(dist, f));
+    hash.update(`\0${f}\0${bytes.length}\0`);
+    hash.update(bytes);
+  }
+  const version = hash.digest('hex').slice(0, 12);
+  const assets = ['./', ...files.map((f) => encodeURI(f))];
+  const sw = template
+    .replace('self.__OCCLUDE_ASSETS__', () => JSON.stringify(assets, null, 2))
+    .replace('self.__OCCLUDE_VERSION__', () => JSON.stringify(version));
+  writeFileSync(join(dist, 'sw.js'), sw);
+  return { version, assets };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const dist = resolve(process.argv[2] || join(dirname(fileURLToPath(import.meta.url)), '..', 'dist'));
+  const { version, assets } = precache(dist);
+  console.log(`tools/precache: dist/sw.js caches ${assets.length} URLs as version ${version}`);
+}

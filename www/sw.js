@@ -1,0 +1,89 @@
+// Occlude's service worker: the whole app from a local cache, so it opens and works with no
+// network, and the share target (a photo shared from the phone's gallery) handled here on the
+// device. It lives at the app root, so its scope is the app folder, wherever that is mounted.
+//
+// The asset list and the version are NOT written here: tools/build (tools/precache.mjs)
+// replaces the two placeholders below in dist/sw.js with every file of dist/ and a SHA-256 of
+// their contents. Served straight from www/ (not built), this worker refuses to install.
+
+const ASSETS = self.__OCCLUDE_ASSETS__;
+const VERSION = self.__OCCLUDE_VERSION__;
+
+const PREFIX = 'occlude-app-';
+const CACHE = PREFIX + VERSION;
+// Shared files wait here (on this device) until the page picks them up; never a network hop.
+const SHARE_CACHE = 'occlude-share';
+const SCOPE = self.registration.scope; // ends with '/'
+const SHARE_ACTION = new URL('share-target', SCOPE).href;
+const SHARED_FILE = new URL('shared-file', SCOPE).href;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      if (!Array.isArray(ASSETS) || typeof VERSION !== 'string') {
+        throw new Error('sw.js was not built: run tools/build and serve dist/');
+      }
+      const cache = await caches.open(CACHE);
+      // `reload` skips the HTTP cache: the precache holds exactly the bytes the version names.
+      await cache.addAll(ASSETS.map((url) => new Request(url, { cache: 'reload' })));
+    })(),
+  );
+  // No skipWaiting() here: a new version waits until the page's "Update" asks for it.
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== CACHE).map((n) => caches.delete(n)));
+      // The first install takes control at once (nothing was controlling the page); after an
+      // update this runs only because the user pressed "Update".
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'skipWaiting' || event.data?.type === 'skipWaiting') self.skipWaiting();
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method === 'POST' && request.url === SHARE_ACTION) {
+    event.respondWith(receiveShare(request));
+    return;
+  }
+  if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return; // not ours: untouched
+  event.respondWith(fromCache(request));
+});
+
+async function fromCache(request) {
+  const cache = await caches.open(CACHE);
+  // The app's files take no query: `./?shared=1` is still the page.
+  const hit = await cache.match(request, { ignoreSearch: true });
+  if (hit) return hit;
+  return fetch(request); // not part of the app (e.g. a file added after the build)
+}
+
+/** Keeps the shared image in a local cache and sends the user to the page, which opens it. */
+async function receiveShare(request) {
+  try {
+    const form = await request.formData();
+    const file = form.getAll('image').find((f) => f instanceof File && f.size > 0);
+    if (file) {
+      const cache = await caches.open(SHARE_CACHE);
+      await cache.put(
+        SHARED_FILE,
+        new Response(file, {
+          headers: {
+            'Content-Type': file.type || 'application/octet-stream',
+            'X-Occlude-Name': encodeURIComponent(file.name || 'shared-image'),
+          },
+        }),
+      );
+    }
+  } catch (err) {
+    console.error('Occlude: the shared file could not be read', err);
+  }
+  return Response.redirect(new URL('./?shared=1', SCOPE).href, 303);
+}
