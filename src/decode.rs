@@ -233,9 +233,20 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
     })
 }
 
+/// Refuses a JPEG that ends before its end-of-image marker. The JPEG decoder would fill the
+/// missing part with grey and succeed, and a half-grey "redacted" photo is not what the person
+/// meant to send; a cut-short file is almost always a failed copy or download.
+fn refuse_cut_short(bytes: &[u8], format: InputFormat) -> Result<()> {
+    if format == InputFormat::Jpeg && container::walk_jpeg(bytes).is_err() {
+        return Err(Error::Truncated { format: format.name() });
+    }
+    Ok(())
+}
+
 /// Decodes `bytes` into the picture a person sees, flattened onto `background`.
 pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
     let format = sniff(bytes)?;
+    refuse_cut_short(bytes, format)?;
     let frames = frame_count(bytes, format);
     let data = pixels_only(bytes, format);
     let mut decoder = open(&data, format)?;

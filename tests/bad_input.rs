@@ -438,3 +438,17 @@ fn fuzz_regressions_replay_cleanly() {
     }
     assert!(n > 0, "no fuzz regressions found in {}", dir.display());
 }
+
+/// A JPEG cut before its end-of-image marker is refused as truncated, not decoded with a grey
+/// bottom half (the decoder alone would accept it).
+#[test]
+fn cut_short_jpeg_is_refused_as_truncated() {
+    let photo = fixture("jpeg-photo.jpg");
+    for cut in [photo.len() / 2, photo.len() - 2, photo.len() - 1] {
+        match redact(&photo[..cut], &boxes(), &Options::default()) {
+            Err(Error::Truncated { format: "JPEG" }) => {}
+            other => panic!("jpeg-photo.jpg cut at {cut}: {other:?}"),
+        }
+    }
+    assert!(redact(&photo, &boxes(), &Options::default()).is_ok());
+}
