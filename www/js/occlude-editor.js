@@ -618,7 +618,8 @@ export class OccludeEditor extends HTMLElement {
         const name = `redacted-${timestamp(new Date())}.${out.extension}`;
         const blob = new Blob([out.bytes], { type: out.mime });
         this.#showReview({ blob, name, report: out.report, image });
-        this.#status(`Ready. Check the new file below, then download or share it.`);
+        const verbs = this.#ui.share.hidden ? 'download it' : 'download or share it';
+        this.#status(`Ready. Check the new file below, then ${verbs}.`);
         this.dispatchEvent(
           new CustomEvent('occlude-export', { bubbles: true, composed: true, detail: { blob, name, report: out.report } }),
         );
