@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tools/chromium.mjs';
 import { serve } from '../../tools/serve.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -13,15 +14,6 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = process.env.OCCLUDE_DIST || join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** Starts the server on dist/ and a headless Chromium. */
 export async function start() {
@@ -31,7 +23,7 @@ export async function start() {
   mkdirSync(ARTIFACTS, { recursive: true });
   const server = await serve({ root: DIST, port: 0 });
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: 60_000,

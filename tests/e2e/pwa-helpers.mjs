@@ -6,19 +6,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARTIFACTS, DIST, ROOT } from './helpers.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tools/chromium.mjs';
+import { ARTIFACTS, DIST, ROOT, analyse } from './helpers.mjs';
 
 export { ARTIFACTS, DIST, ROOT };
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+export { CHROMIUM_ARGS };
 
 /** The fixture every session redacts: 96 × 64 PNG, quadrants red / green / blue / yellow. */
 export const FIXTURE = {
@@ -40,7 +33,7 @@ export function requireDist(...files) {
 
 export async function launch(extraArgs = []) {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
     timeout: 60_000,
@@ -131,37 +124,8 @@ async function assertEventually(fn, message, timeout = 10_000) {
   assert.fail(message);
 }
 
-/**
- * Decodes `bytes` in `scope` with the browser's own decoder (not Occlude's) and returns the
- * mean and max of each channel in each {x, y, width, height} region.
- */
-export async function decodeRegions(scope, bytes, regions) {
-  return scope.evaluate(
-    async ({ b64, regions }) => {
-      const bin = atob(b64);
-      const u8 = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-      const bmp = await createImageBitmap(new Blob([u8]), { imageOrientation: 'none' });
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      const g = c.getContext('2d', { willReadFrequently: true });
-      g.drawImage(bmp, 0, 0);
-      const stats = regions.map((r) => {
-        const d = g.getImageData(r.x, r.y, r.width, r.height).data;
-        const sum = [0, 0, 0];
-        const max = [0, 0, 0];
-        for (let i = 0; i < d.length; i += 4) {
-          for (let k = 0; k < 3; k++) {
-            sum[k] += d[i + k];
-            max[k] = Math.max(max[k], d[i + k]);
-          }
-        }
-        return { mean: sum.map((s) => s / (d.length / 4)), max };
-      });
-      return { width: bmp.width, height: bmp.height, stats };
-    },
-    { b64: Buffer.from(bytes).toString('base64'), regions },
-  );
-}
+/** Decodes `bytes` in `scope` (a page or frame) with the browser's own decoder; see `analyse`. */
+export const decodeRegions = analyse;
 
 /**
  * Checks a downloaded redaction of FIXTURE: same bytes as the event's Blob, a PNG of the

@@ -9,21 +9,11 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '../../tools/chromium.mjs';
 
 export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-  '--window-size=1280,900',
-];
+const CHROMIUM_WEBDRIVER_ARGS = ['--headless=new', ...CHROMIUM_ARGS, '--disable-dev-shm-usage', '--window-size=1280,900'];
 
 /**
  * The three engines: how to start each one's driver and what to ask it for.
@@ -39,7 +29,7 @@ export const ENGINES = {
       browserName: 'chrome',
       'goog:chromeOptions': {
         binary: process.env.CHROMIUM || '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
+        args: CHROMIUM_WEBDRIVER_ARGS,
         prefs: {
           'download.default_directory': downloads,
           'download.prompt_for_download': false,
