@@ -1,13 +1,15 @@
 //! Lossless JPEG redaction in the DCT domain: read the quantised coefficients of a sequential or
 //! progressive Huffman JPEG, turn them losslessly for the EXIF orientation, wipe the MCUs under
-//! the boxes, and write a brand-new baseline file. Blocks outside the boxes keep their exact
+//! the boxes, re-pad the partial blocks at the right and bottom edges (so nothing hides beyond
+//! the image edge), and write a brand-new baseline file. Every other block keeps its exact
 //! coefficients. Self-contained: no codec dependency; every parse step is bounds-checked.
 //!
 //! Pipeline ([`lossless`]): [`reader::read`] → [`transform::orient`] → [`wipe::wipe`] →
-//! [`writer::write`]. Anything the path cannot do exactly (arithmetic coding, 12-bit, CMYK/YCCK,
+//! [`edges::repad`] → [`writer::write`]. Anything the path cannot do exactly (arithmetic coding, 12-bit, CMYK/YCCK,
 //! RGB-coded JPEGs, rotations that would move partial edge MCUs, a colour fill on a grey file)
 //! comes back as a [`Decline`] whose message says why; the caller then runs the pixel path.
 
+pub mod edges;
 pub mod huffman;
 pub mod reader;
 pub mod transform;
@@ -132,8 +134,14 @@ pub struct Lossless {
     pub max_sampling: u8,
     pub progressive_input: bool,
     pub restart_input: bool,
-    /// Milliseconds per stage from the caller's clock: read, transform, wipe, write.
+    /// Partial edge blocks re-padded ([`edges::repad`]): their invisible samples now repeat
+    /// the last visible column and row; their visible pixels changed by requantisation only.
+    pub repadded: edges::Repadded,
+    /// Milliseconds per stage from the caller's clock: read, transform, wipe (including the
+    /// re-padding), write.
     pub timings_ms: [f64; 4],
+    /// Of the wipe stage, the re-padding alone.
+    pub repad_ms: f64,
 }
 
 /// Redacts a JPEG losslessly: `orientation` is the EXIF value (1–8) the pixel path would apply,
@@ -176,6 +184,8 @@ pub fn lossless_timed(
     let mut img = transform::orient(src, orientation)?;
     let t2 = now();
     let grown = wipe::wipe(&mut img, boxes, fill)?;
+    let t_repad = now();
+    let repadded = edges::repad(&mut img);
     let t3 = now();
     let bytes = writer::write(&img, writer::Tables::Optimized)?;
     let t4 = now();
@@ -194,7 +204,9 @@ pub fn lossless_timed(
         max_sampling,
         progressive_input,
         restart_input,
+        repadded,
         timings_ms: [t1 - t0, t2 - t1, t3 - t2, t4 - t3],
+        repad_ms: t3 - t_repad,
     })
 }
 
@@ -202,7 +214,8 @@ pub fn lossless_timed(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Path {
-    /// JPEG to JPEG in the DCT domain: only the blocks under the (grown) boxes changed.
+    /// JPEG to JPEG in the DCT domain: only the blocks under the (grown) boxes changed (and
+    /// partial edge blocks were re-padded, their visible pixels changing by requantisation only).
     Lossless,
     /// Decode, burn, encode.
     Pixels,
@@ -306,17 +319,38 @@ pub fn try_redact(
         },
         suggested_name: format!("redacted.{}", OutputFormat::Jpeg.extension()),
         path: Path::Lossless,
-        path_reason: format!(
-            "lossless: only the boxes changed. JPEG to JPEG in the DCT domain: blocks outside \
-             the boxes keep their exact coefficients ({}); the source's quantisation tables are \
-             kept, so the quality option does not apply",
-            how.join("; ")
-        ),
+        path_reason: lossless_reason(out.repadded.changed, &how),
     };
     Ok(Attempt::Done(Box::new(crate::Redaction {
         bytes: out.bytes,
         report,
     })))
+}
+
+/// The report's `pathReason` for a lossless export: `repadded` edge blocks were re-padded,
+/// `how` lists the other notes.
+fn lossless_reason(repadded: usize, how: &[String]) -> String {
+    if repadded == 0 {
+        return format!(
+            "lossless: only the boxes changed. JPEG to JPEG in the DCT domain: blocks outside \
+             the boxes keep their exact coefficients ({}); the source's quantisation tables are \
+             kept, so the quality option does not apply",
+            how.join("; ")
+        );
+    }
+    let (blocks, their) = if repadded == 1 {
+        ("edge block was", "its")
+    } else {
+        ("edge blocks were", "their")
+    };
+    format!(
+        "lossless: only the boxes changed (and {repadded} {blocks} re-padded to remove hidden \
+         data beyond the image edge). JPEG to JPEG in the DCT domain: every other block outside \
+         the boxes keeps its exact coefficients; the re-padded blocks lie along the right and \
+         bottom edges and {their} visible pixels changed only by requantisation ({}); the \
+         source's quantisation tables are kept, so the quality option does not apply",
+        how.join("; ")
+    )
 }
 
 /// The EXIF orientation (1–8) exactly as the pixel path reads it (via the `image` crate's JPEG
@@ -328,4 +362,34 @@ pub fn exif_orientation(input: &[u8]) -> u8 {
         .and_then(|mut d| d.orientation().ok())
         .map(|o| o.to_exif())
         .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reason_says_when_edge_blocks_were_repadded() {
+        let how = ["boxes grew to the 16×16 MCU grid".to_string()];
+        let none = lossless_reason(0, &how);
+        assert!(
+            none.starts_with("lossless: only the boxes changed. "),
+            "{none}"
+        );
+        assert!(none.contains("16×16") && !none.contains("re-padded"));
+        let one = lossless_reason(1, &how);
+        assert!(
+            one.starts_with(
+                "lossless: only the boxes changed (and 1 edge block was re-padded to remove \
+                 hidden data beyond the image edge)"
+            ),
+            "{one}"
+        );
+        let many = lossless_reason(37, &how);
+        assert!(
+            many.contains("(and 37 edge blocks were re-padded"),
+            "{many}"
+        );
+        assert!(many.contains("requantisation") && many.contains("16×16"));
+    }
 }

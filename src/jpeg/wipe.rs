@@ -1,6 +1,7 @@
 //! The wipe: grows each box outwards to the MCU grid and replaces every block under it with a
 //! flat block (AC = 0) whose DC decodes to the fill colour, exactly at black and white. Also
-//! flattens padding blocks wholly outside the image, so nothing invisible is carried over.
+//! flattens padding blocks wholly outside the image, so nothing invisible is carried over (blocks
+//! only partly outside are re-padded by [`super::edges::repad`]).
 
 use super::{corrupt, Coefficients, Decline};
 use crate::burn::{resolve, PixelBox, Rect};
