@@ -581,7 +581,7 @@ fn boxes_over_the_edge_stay_flat() {
 /// right column and bottom row), random busy coefficients. Prints the time (run with
 /// `--release --nocapture` for the real figure); asserts only a loose debug-build bound.
 #[test]
-fn repadding_a_12_mp_image_is_cheap() {
+fn repadding_a_12_mp_image_visits_every_partial_block() {
     use occlude::jpeg::Component;
     let (w, h) = (4001u32, 3001u32);
     let mut s = 0x2545_F491u32;
