@@ -295,7 +295,7 @@ fn verify_output(name: &str, out: &jpeg::Lossless, fill: Rgb) {
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             v.structure,
-            ["SOI", "DQT", "SOF0", "DHT", "SOS", "EOI"],
+            ["SOI", "DQT", "SOF0", "DHT", "DRI", "SOS", "EOI"],
             "{name}"
         );
     }

@@ -121,7 +121,8 @@ impl Coefficients {
 /// The result of a lossless redaction.
 #[derive(Debug, Clone)]
 pub struct Lossless {
-    /// The new file: SOI, DQT, SOF0 (SOF1 for 16-bit tables), DHT, SOS, EOI.
+    /// The new file: SOI, DQT, SOF0 (SOF1 for 16-bit tables), DHT, DRI, SOS (a restart marker
+    /// after every MCU row), EOI.
     pub bytes: Vec<u8>,
     /// Size as seen (after orientation).
     pub width: u32,
@@ -187,7 +188,9 @@ pub fn lossless_timed(
     let t_repad = now();
     let repadded = edges::repad(&mut img);
     let t3 = now();
-    let bytes = writer::write(&img, writer::Tables::Optimized)?;
+    // Annex K tables: one pass instead of two, about a third faster to write (12 MP: 68 → 44 ms
+    // natively) for a file about 5–7 % larger, the size most camera files already have.
+    let bytes = writer::write(&img, writer::Tables::AnnexK)?;
     let t4 = now();
     let max_sampling = img
         .components

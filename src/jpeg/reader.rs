@@ -38,68 +38,120 @@ fn byte(b: &[u8], pos: usize) -> Result<u8, Decline> {
     }
 }
 
+/// Tables and settings defined by the segments before a scan.
+struct Tables {
+    qt: [Option<[u16; 64]>; 4],
+    dc: [Option<Decoder>; 4],
+    ac: [Option<Decoder>; 4],
+    restart: u16,
+    adobe_transform: Option<u8>,
+}
+
+impl Tables {
+    fn new() -> Tables {
+        Tables {
+            qt: [None; 4],
+            dc: [None, None, None, None],
+            ac: [None, None, None, None],
+            restart: 0,
+            adobe_transform: None,
+        }
+    }
+
+    /// Takes in a table or settings segment (DQT, DHT, DRI, Adobe APP14) and refuses the
+    /// markers of coding processes this reader does not support. Frame and scan headers are the
+    /// caller's; APPn, COM and the like are skipped, never carried over.
+    fn segment(&mut self, marker: u8, seg: &[u8]) -> Result<(), Decline> {
+        match marker {
+            0xC3 | 0xC5..=0xC7 | 0xCB | 0xCD..=0xCF => unsupported("lossless or hierarchical JPEG"),
+            0xC9 | 0xCA | 0xCC => unsupported("arithmetic-coded JPEG"),
+            0xC8 | 0xF0..=0xFD => unsupported(format!("marker 0x{marker:02X}")),
+            0xDC => unsupported("a DNL marker (height defined after the scan)"),
+            0xDE | 0xDF => unsupported("hierarchical JPEG"),
+            0xDB => parse_dqt(seg, &mut self.qt),
+            0xC4 => parse_dht(seg, &mut self.dc, &mut self.ac),
+            0xDD => {
+                if seg.len() != 2 {
+                    return corrupt("restart interval segment has the wrong length");
+                }
+                self.restart = be16(seg, 0)? as u16;
+                Ok(())
+            }
+            // Adobe APP14: the transform byte says whether three components are YCbCr (1) or
+            // RGB (0).
+            0xEE if seg.len() >= 12 && seg.starts_with(b"Adobe") => {
+                self.adobe_transform = seg.get(11).copied();
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// True when three components are RGB rather than YCbCr (Adobe transform 0, or ids R G B).
+    fn rgb(&self, comps: &[FrameComp]) -> bool {
+        comps.len() == 3
+            && (self.adobe_transform == Some(0) || comps.iter().map(|c| c.id).eq(*b"RGB"))
+    }
+}
+
+/// One step of the marker walk from `pos` (which must hold a marker, after any fill bytes).
+enum Step<'a> {
+    /// EOI.
+    End,
+    /// A marker without contents (RSTn or TEM between segments): skipped.
+    Bare,
+    /// A segment: its marker and contents.
+    Segment(u8, &'a [u8]),
+}
+
+/// Reads the marker at `*pos` and its segment, and moves `*pos` past them.
+fn next_step<'a>(input: &'a [u8], pos: &mut usize) -> Result<Step<'a>, Decline> {
+    // Find the marker: 0xFF, any fill 0xFF, then the code.
+    if input.get(*pos) != Some(&0xFF) {
+        return corrupt(format!("expected a marker at byte {pos}"));
+    }
+    while input.get(*pos) == Some(&0xFF) {
+        *pos += 1;
+    }
+    let marker = byte(input, *pos)?;
+    *pos += 1;
+    match marker {
+        0xD9 => return Ok(Step::End),
+        0xD8 => return corrupt("a second start-of-image marker"),
+        0xD0..=0xD7 | 0x01 => return Ok(Step::Bare),
+        0x00 => return corrupt("a stray 0xFF00 between segments"),
+        _ => {}
+    }
+    let len = be16(input, *pos)?;
+    if len < 2 || *pos + len > input.len() {
+        return corrupt(format!("segment 0x{marker:02X} runs past the end"));
+    }
+    let seg = &input[*pos + 2..*pos + len];
+    *pos += len;
+    Ok(Step::Segment(marker, seg))
+}
+
 /// Parses `input` into coefficients. Any marker or feature outside the supported set is an
 /// `Unsupported`; any structural damage or truncation is a `Corrupt`.
 pub fn read(input: &[u8]) -> Result<Coefficients, Decline> {
     if input.get(..2) != Some(&[0xFF, 0xD8]) {
         return corrupt("no start-of-image marker");
     }
-    let mut qt: [Option<[u16; 64]>; 4] = [None; 4];
-    let mut dc_tables: [Option<Decoder>; 4] = [None, None, None, None];
-    let mut ac_tables: [Option<Decoder>; 4] = [None, None, None, None];
+    let mut t = Tables::new();
     let mut frame: Option<(Vec<FrameComp>, Coefficients)> = None;
-    let mut restart: u16 = 0;
-    let mut adobe_transform: Option<u8> = None;
     let mut pos = 2usize;
     loop {
-        // Find the marker: 0xFF, any fill 0xFF, then the code.
-        if input.get(pos) != Some(&0xFF) {
-            return corrupt(format!("expected a marker at byte {pos}"));
-        }
-        while input.get(pos) == Some(&0xFF) {
-            pos += 1;
-        }
-        let marker = byte(input, pos)?;
-        pos += 1;
-        match marker {
-            0xD9 => break,
-            0xD8 => return corrupt("a second start-of-image marker"),
-            0xD0..=0xD7 | 0x01 => continue,
-            0x00 => return corrupt("a stray 0xFF00 between segments"),
-            _ => {}
-        }
-        let len = be16(input, pos)?;
-        if len < 2 || pos + len > input.len() {
-            return corrupt(format!("segment 0x{marker:02X} runs past the end"));
-        }
-        let seg = &input[pos + 2..pos + len];
-        pos += len;
+        let (marker, seg) = match next_step(input, &mut pos)? {
+            Step::End => break,
+            Step::Bare => continue,
+            Step::Segment(m, s) => (m, s),
+        };
         match marker {
             0xC0..=0xC2 => {
                 if frame.is_some() {
                     return corrupt("more than one frame header");
                 }
-                frame = Some(parse_sof(seg, marker == 0xC2, &qt)?);
-            }
-            0xC3 | 0xC5..=0xC7 | 0xCB | 0xCD..=0xCF => {
-                return unsupported("lossless or hierarchical JPEG");
-            }
-            0xC9 | 0xCA | 0xCC => return unsupported("arithmetic-coded JPEG"),
-            0xC8 | 0xF0..=0xFD => return unsupported(format!("marker 0x{marker:02X}")),
-            0xDC => return unsupported("a DNL marker (height defined after the scan)"),
-            0xDE | 0xDF => return unsupported("hierarchical JPEG"),
-            0xDB => parse_dqt(seg, &mut qt)?,
-            0xC4 => parse_dht(seg, &mut dc_tables, &mut ac_tables)?,
-            0xDD => {
-                if seg.len() != 2 {
-                    return corrupt("restart interval segment has the wrong length");
-                }
-                restart = be16(seg, 0)? as u16;
-            }
-            // Adobe APP14: the transform byte says whether three components are YCbCr (1) or
-            // RGB (0).
-            0xEE if seg.len() >= 12 && seg.starts_with(b"Adobe") => {
-                adobe_transform = seg.get(11).copied();
+                frame = Some(parse_sof(seg, marker == 0xC2, &t.qt)?);
             }
             0xDA => {
                 let Some((comps, coefs)) = frame.as_mut() else {
@@ -107,26 +159,22 @@ pub fn read(input: &[u8]) -> Result<Coefficients, Decline> {
                 };
                 // Tables referenced by a component are bound when its first scan starts.
                 for (c, fc) in coefs.components.iter_mut().zip(comps.iter()) {
-                    if let Some(q) = qt.get(fc.tq).copied().flatten() {
+                    if let Some(q) = t.qt.get(fc.tq).copied().flatten() {
                         if c.quant == [0; 64] {
                             c.quant = q;
                         }
                     }
                 }
-                if comps.len() == 3
-                    && (adobe_transform == Some(0) || comps.iter().map(|c| c.id).eq(*b"RGB"))
-                {
+                if t.rgb(comps) {
                     return unsupported("an RGB-coded JPEG (not YCbCr)");
                 }
-                let end = decode_scan(
-                    input, pos, seg, comps, coefs, &dc_tables, &ac_tables, restart,
-                )?;
-                if restart != 0 {
-                    coefs.restart_interval = restart;
+                let end = decode_scan(input, pos, seg, comps, coefs, &t.dc, &t.ac, t.restart)?;
+                if t.restart != 0 {
+                    coefs.restart_interval = t.restart;
                 }
                 pos = end;
             }
-            _ => {} // APPn, COM and the like: skipped, never carried over
+            _ => t.segment(marker, seg)?,
         }
     }
     let Some((_, coefs)) = frame else {
@@ -136,6 +184,197 @@ pub fn read(input: &[u8]) -> Result<Coefficients, Decline> {
         return corrupt("a component has no (or a zero) quantisation table");
     }
     Ok(coefs)
+}
+
+/// One component of a [`Sequential`] scan: sampling factors, quantisation table, visible
+/// blocks, and the Huffman tables the scan codes it with.
+#[derive(Debug, Clone)]
+pub struct SeqComponent {
+    /// Sampling factors (1 and 1 in a one-component image).
+    pub h: usize,
+    pub v: usize,
+    /// Quantisation table in zig-zag order.
+    pub quant: [u16; 64],
+    /// Blocks that hold visible pixels, across and down.
+    pub vis_w: usize,
+    pub vis_h: usize,
+    dc: Decoder,
+    ac: Decoder,
+}
+
+/// A sequential JPEG whose first scan carries every component, opened for random access: the
+/// tables and layout of that scan and where its entropy-coded data starts. Nothing is decoded
+/// up front and no coefficients are stored; [`Sequential::decode`] entropy-decodes any run of
+/// units from a point where DC prediction restarts (the scan's start, or just after a restart
+/// marker), so a caller can decode the restart intervals it needs and skip the rest.
+#[derive(Debug, Clone)]
+pub struct Sequential {
+    pub width: u32,
+    pub height: u32,
+    /// Largest sampling factors.
+    pub hmax: usize,
+    pub vmax: usize,
+    /// In frame order, which is also the scan's order.
+    pub components: Vec<SeqComponent>,
+    /// Units between restart markers (0: none).
+    pub restart_interval: u16,
+    /// Units across and down: MCUs of an interleaved scan, blocks of a one-component scan.
+    pub units: (usize, usize),
+    /// Offset of the first byte of the scan's entropy-coded data.
+    pub data_start: usize,
+}
+
+/// Opens `input` for random access ([`Sequential`]) when it is a sequential Huffman JPEG
+/// (SOF0/SOF1) whose first scan carries every component of the frame, as Occlude's own writers
+/// produce. Reads the markers up to that scan only: the caller checks that no second scan
+/// follows. `Unsupported` for anything else (progressive, a scan per component, RGB, …).
+pub fn open_sequential(input: &[u8]) -> Result<Sequential, Decline> {
+    if input.get(..2) != Some(&[0xFF, 0xD8]) {
+        return corrupt("no start-of-image marker");
+    }
+    let mut t = Tables::new();
+    let mut frame: Option<FrameHeader> = None;
+    let mut pos = 2usize;
+    loop {
+        let (marker, seg) = match next_step(input, &mut pos)? {
+            Step::End => return corrupt("no scan"),
+            Step::Bare => continue,
+            Step::Segment(m, s) => (m, s),
+        };
+        match marker {
+            0xC0 | 0xC1 => {
+                if frame.is_some() {
+                    return corrupt("more than one frame header");
+                }
+                frame = Some(parse_frame(seg)?);
+            }
+            0xC2 => return unsupported("a progressive JPEG"),
+            0xDA => {
+                let Some(f) = frame else {
+                    return corrupt("a scan before the frame header");
+                };
+                return sequential_scan(f, seg, &t, pos);
+            }
+            _ => t.segment(marker, seg)?,
+        }
+    }
+}
+
+/// Builds the [`Sequential`] view of the scan whose header is `seg` and whose data starts at
+/// `data_start`.
+fn sequential_scan(
+    f: FrameHeader,
+    seg: &[u8],
+    t: &Tables,
+    data_start: usize,
+) -> Result<Sequential, Decline> {
+    let n = f.comps.len();
+    let ns = usize::from(byte(seg, 0)?);
+    if seg.len() != 4 + 2 * ns {
+        return corrupt("scan header has the wrong length");
+    }
+    if ns != n {
+        return unsupported("a scan that does not carry every component");
+    }
+    if (
+        byte(seg, 1 + 2 * ns)?,
+        byte(seg, 2 + 2 * ns)?,
+        byte(seg, 3 + 2 * ns)?,
+    ) != (0, 63, 0)
+    {
+        return corrupt("a sequential scan with a spectral selection");
+    }
+    if t.rgb(&f.comps) {
+        return unsupported("an RGB-coded JPEG (not YCbCr)");
+    }
+    if n > 1 && f.comps.iter().map(|c| c.h * c.v).sum::<usize>() > 10 {
+        return corrupt("more than 10 blocks in an MCU");
+    }
+    let mut components = Vec::with_capacity(n);
+    for (i, fc) in f.comps.iter().enumerate() {
+        // Interleaved scans name the components in frame order.
+        if byte(seg, 1 + 2 * i)? != fc.id {
+            return unsupported("a scan whose components are not in frame order");
+        }
+        let sel = byte(seg, 2 + 2 * i)?;
+        let (Some(dc), Some(ac)) = (
+            t.dc.get(usize::from(sel >> 4)).cloned().flatten(),
+            t.ac.get(usize::from(sel & 15)).cloned().flatten(),
+        ) else {
+            return corrupt("a scan uses a Huffman table that was never defined");
+        };
+        let Some(quant) = t.qt.get(fc.tq).copied().flatten() else {
+            return corrupt("a component has no quantisation table");
+        };
+        let (vis_w, vis_h) = f.visible_blocks(fc);
+        components.push(SeqComponent {
+            h: fc.h,
+            v: fc.v,
+            quant,
+            vis_w,
+            vis_h,
+            dc,
+            ac,
+        });
+    }
+    let units = match components.as_slice() {
+        [one] => (one.vis_w, one.vis_h),
+        _ => f.mcus(),
+    };
+    Ok(Sequential {
+        width: f.width,
+        height: f.height,
+        hmax: f.hmax,
+        vmax: f.vmax,
+        components,
+        restart_interval: t.restart,
+        units,
+        data_start,
+    })
+}
+
+impl Sequential {
+    /// Entropy-decodes `count` units from unit `first` (row-major) out of `data`, which must
+    /// begin where DC prediction restarts and end where the next marker begins. Calls
+    /// `visit(component, bx, by, block)` for every block (coefficients in zig-zag order).
+    /// Returns whether `data` ends right after those units with at most seven one-bits of
+    /// padding: true when the units are a whole restart interval, encoded exactly.
+    pub fn decode<F>(
+        &self,
+        data: &[u8],
+        first: usize,
+        count: usize,
+        mut visit: F,
+    ) -> Result<bool, Decline>
+    where
+        F: FnMut(usize, usize, usize, &[i16; 64]) -> Result<(), Decline>,
+    {
+        let (across, down) = self.units;
+        let total = across.checked_mul(down).unwrap_or(0);
+        let Some(end) = first.checked_add(count).filter(|&e| e <= total) else {
+            return corrupt("units outside the image");
+        };
+        let single = self.components.len() == 1;
+        let mut bits = Bits::new(data, 0);
+        let mut pred = [0i32; 4];
+        for u in first..end {
+            let (ux, uy) = (u % across, u / across);
+            for (i, c) in self.components.iter().enumerate() {
+                let (h, v) = if single { (1, 1) } else { (c.h, c.v) };
+                let Some(p) = pred.get_mut(i) else {
+                    return corrupt("more than four components");
+                };
+                for y in 0..v {
+                    for x in 0..h {
+                        let mut block = [0i16; 64];
+                        seq_block(&mut bits, &mut block, &c.dc, &c.ac, p)?;
+                        visit(i, ux * h + x, uy * v + y, &block)?;
+                    }
+                }
+            }
+        }
+        Ok(bits.at_end())
+    }
 }
 
 fn parse_dqt(mut d: &[u8], qt: &mut [Option<[u16; 64]>; 4]) -> Result<(), Decline> {
@@ -198,11 +437,74 @@ fn parse_dht(
     Ok(())
 }
 
+/// A frame header as declared, before any coefficient storage is allocated.
+struct FrameHeader {
+    comps: Vec<FrameComp>,
+    width: u32,
+    height: u32,
+    hmax: usize,
+    vmax: usize,
+}
+
+impl FrameHeader {
+    /// MCUs across and down.
+    fn mcus(&self) -> (usize, usize) {
+        (
+            self.width.div_ceil(8 * self.hmax as u32) as usize,
+            self.height.div_ceil(8 * self.vmax as u32) as usize,
+        )
+    }
+
+    /// Blocks that hold visible pixels in component `c`, across and down.
+    fn visible_blocks(&self, c: &FrameComp) -> (usize, usize) {
+        let cw = (self.width as usize * c.h).div_ceil(self.hmax);
+        let ch = (self.height as usize * c.v).div_ceil(self.vmax);
+        (cw.div_ceil(8), ch.div_ceil(8))
+    }
+}
+
 fn parse_sof(
     seg: &[u8],
     progressive: bool,
     qt: &[Option<[u16; 64]>; 4],
 ) -> Result<(Vec<FrameComp>, Coefficients), Decline> {
+    let f = parse_frame(seg)?;
+    let (mcux, mcuy) = f.mcus();
+    let mut components = Vec::with_capacity(f.comps.len());
+    for c in &f.comps {
+        let (bw, bh) = (mcux * c.h, mcuy * c.v);
+        let (vis_w, vis_h) = f.visible_blocks(c);
+        let total = bw
+            .checked_mul(bh)
+            .and_then(|b| b.checked_mul(64))
+            .ok_or(Decline::Corrupt("image too large".into()))?;
+        components.push(Component {
+            h: c.h,
+            v: c.v,
+            quant: qt.get(c.tq).copied().flatten().unwrap_or([0; 64]),
+            bw,
+            bh,
+            vis_w,
+            vis_h,
+            coefs: vec![0i16; total],
+        });
+    }
+    Ok((
+        f.comps,
+        Coefficients {
+            width: f.width,
+            height: f.height,
+            components,
+            hmax: f.hmax,
+            vmax: f.vmax,
+            progressive,
+            restart_interval: 0,
+        },
+    ))
+}
+
+/// Parses and checks a frame header (SOF0–2) without allocating coefficient storage.
+fn parse_frame(seg: &[u8]) -> Result<FrameHeader, Decline> {
     let precision = byte(seg, 0)?;
     if precision != 8 {
         return unsupported(format!("{precision}-bit samples (only 8-bit)"));
@@ -243,45 +545,20 @@ fn parse_sof(
     }
     let hmax = comps.iter().map(|c| c.h).max().unwrap_or(1);
     let vmax = comps.iter().map(|c| c.v).max().unwrap_or(1);
-    let mcux = width.div_ceil(8 * hmax as u32) as usize;
-    let mcuy = height.div_ceil(8 * vmax as u32) as usize;
-    let mut components = Vec::with_capacity(n);
     for c in &comps {
         // Sampling factors that do not divide the maximum (e.g. 3 and 2) are legal but rare and
         // decoders disagree on them.
         if hmax % c.h != 0 || vmax % c.v != 0 {
             return unsupported("sampling factors that do not divide the largest one");
         }
-        let (bw, bh) = (mcux * c.h, mcuy * c.v);
-        let cw = (width as usize * c.h).div_ceil(hmax);
-        let ch = (height as usize * c.v).div_ceil(vmax);
-        let total = bw
-            .checked_mul(bh)
-            .and_then(|b| b.checked_mul(64))
-            .ok_or(Decline::Corrupt("image too large".into()))?;
-        components.push(Component {
-            h: c.h,
-            v: c.v,
-            quant: qt.get(c.tq).copied().flatten().unwrap_or([0; 64]),
-            bw,
-            bh,
-            vis_w: cw.div_ceil(8),
-            vis_h: ch.div_ceil(8),
-            coefs: vec![0i16; total],
-        });
     }
-    Ok((
+    Ok(FrameHeader {
         comps,
-        Coefficients {
-            width,
-            height,
-            components,
-            hmax,
-            vmax,
-            progressive,
-            restart_interval: 0,
-        },
-    ))
+        width,
+        height,
+        hmax,
+        vmax,
+    })
 }
 
 /// The entropy-coded data reader: removes byte stuffing, stops at markers, and counts how many
@@ -425,6 +702,19 @@ impl<'a> Bits<'a> {
         } else {
             corrupt("a restart marker is missing or out of order")
         }
+    }
+
+    /// True when every byte of the data has been read and what is left over is at most seven
+    /// one-bits of padding (the byte alignment before a marker).
+    fn at_end(&mut self) -> bool {
+        if !self.stopped && self.n <= 56 {
+            self.refill();
+        }
+        let real = self.n.saturating_sub(self.pad);
+        if !(self.stopped && self.pos >= self.data.len() && real < 8) {
+            return false;
+        }
+        real == 0 || (self.acc >> (64 - real)) == (1u64 << real) - 1
     }
 
     /// The offset of the marker that ends the scan (skipping any stray bytes before it).
