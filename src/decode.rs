@@ -238,7 +238,9 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
 /// meant to send; a cut-short file is almost always a failed copy or download.
 fn refuse_cut_short(bytes: &[u8], format: InputFormat) -> Result<()> {
     if format == InputFormat::Jpeg && container::walk_jpeg(bytes).is_err() {
-        return Err(Error::Truncated { format: format.name() });
+        return Err(Error::Truncated {
+            format: format.name(),
+        });
     }
     Ok(())
 }

@@ -18,7 +18,11 @@ pub fn run(data: &[u8]) {
         })
         .collect();
     let options = Options {
-        fill: Rgb { r: ctl[10], g: ctl[11], b: 0 },
+        fill: Rgb {
+            r: ctl[10],
+            g: ctl[11],
+            b: 0,
+        },
         background: Rgb::WHITE,
         format: match ctl[11] % 3 {
             0 => None,

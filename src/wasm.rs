@@ -76,8 +76,7 @@ impl Redaction {
 pub fn redact(input: &[u8], request_json: &str) -> Result<Redaction, JsError> {
     let request: Request = serde_json::from_str(request_json).map_err(bad_request)?;
     let options = request.options.unwrap_or_default();
-    let out =
-        crate::redact_timed(input, &request.boxes, &options, &now_ms).map_err(js_error)?;
+    let out = crate::redact_timed(input, &request.boxes, &options, &now_ms).map_err(js_error)?;
     Ok(Redaction {
         bytes: out.bytes,
         report: out.report,
@@ -91,7 +90,11 @@ fn now_ms() -> f64 {
         .ok()
         .and_then(|perf| {
             let now = js_sys::Reflect::get(&perf, &JsValue::from_str("now")).ok()?;
-            now.dyn_into::<js_sys::Function>().ok()?.call0(&perf).ok()?.as_f64()
+            now.dyn_into::<js_sys::Function>()
+                .ok()?
+                .call0(&perf)
+                .ok()?
+                .as_f64()
         })
         .unwrap_or_else(js_sys::Date::now)
 }

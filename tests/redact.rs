@@ -446,7 +446,10 @@ fn output_format_quality_and_fill_are_honoured() {
     let out = run("jpeg-baseline.jpg", &one_box(), &Options::default());
     assert_eq!(out.report.path, occlude::jpeg::Path::Lossless);
     assert_eq!(out.report.quality, None);
-    let jpeg_out = Options { format: Some(O::Jpeg), ..Options::default() };
+    let jpeg_out = Options {
+        format: Some(O::Jpeg),
+        ..Options::default()
+    };
     let out = run("png-rgb8.png", &one_box(), &jpeg_out);
     assert_eq!(out.report.quality, Some(occlude::DEFAULT_QUALITY));
 
