@@ -208,18 +208,8 @@ fn check_png_rows(
             .ok_or_else(|| fail(format!("the image data ends before row {y}")))?;
         let data = row.data();
         for (i, b) in boxes.iter().enumerate() {
-            if y < b.y || y >= b.y + b.height {
-                continue;
-            }
-            let (x0, x1) = (b.x as usize * 3, (b.x + b.width) as usize * 3);
-            let ok = data
-                .get(x0..x1)
-                .is_some_and(|px| px.chunks_exact(3).all(|p| p == f));
-            if !ok {
-                return Err(fail(format!(
-                    "box {} is not solid fill colour (row {y} differs)",
-                    i + 1
-                )));
+            if (b.y..b.y + b.height).contains(&y) {
+                check_box_row(i, b, y, data, f)?;
             }
         }
     }
@@ -248,23 +238,32 @@ fn check_png_decoded(
         )));
     }
     let f = fill.to_array();
-    let w = width as usize;
+    let stride = width as usize * 3;
     let raw = img.as_raw();
     for (i, b) in boxes.iter().enumerate() {
-        for y in b.y as usize..(b.y + b.height) as usize {
-            let (x0, x1) = (b.x as usize, (b.x + b.width) as usize);
-            let ok = raw
-                .get((y * w + x0) * 3..(y * w + x1) * 3)
-                .is_some_and(|px| px.chunks_exact(3).all(|p| p == f));
-            if !ok {
-                return Err(fail(format!(
-                    "box {} is not solid fill colour (row {y} differs)",
-                    i + 1
-                )));
-            }
+        for y in b.y..b.y + b.height {
+            let start = y as usize * stride;
+            let row = raw.get(start..start + stride).unwrap_or(&[]);
+            check_box_row(i, b, y, row, f)?;
         }
     }
     Ok(boxes.len())
+}
+
+/// Checks that row `y` of an RGB image holds the fill colour across box `i`.
+fn check_box_row(i: usize, b: &PixelBox, y: u32, row: &[u8], f: [u8; 3]) -> Result<()> {
+    let (x0, x1) = (b.x as usize * 3, (b.x + b.width) as usize * 3);
+    let ok = row
+        .get(x0..x1)
+        .is_some_and(|px| px.chunks_exact(3).all(|p| p == f));
+    if ok {
+        Ok(())
+    } else {
+        Err(fail(format!(
+            "box {} is not solid fill colour (row {y} differs)",
+            i + 1
+        )))
+    }
 }
 
 fn check_png_structure(bytes: &[u8], width: u32, height: u32) -> Result<Vec<String>> {
