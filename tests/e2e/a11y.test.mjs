@@ -3,20 +3,10 @@
 // critical violations. Screenshots of each screen go to test-artifacts/screens/ (git-ignored).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { axeViolations, dragMouse, makeImage, openApp, screenshot, settledStatus, start } from './helpers.mjs';
+import { test } from 'node:test';
+import { axeViolations, dragMouse, makeImage, openApp, screenshot, settledStatus, useApp } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await start());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const SIZES = {
   desktop: { viewport: { width: 1280, height: 800 } },
@@ -26,9 +16,9 @@ const SIZES = {
 for (const [size, options] of Object.entries(SIZES)) {
   for (const scheme of ['light', 'dark']) {
     test(`every screen passes axe: ${size}, ${scheme}`, { timeout: 120_000 }, async () => {
-      const context = await browser.newContext({ ...options, colorScheme: scheme });
+      const context = await app.browser.newContext({ ...options, colorScheme: scheme });
       try {
-        const { page, problems } = await openApp(context, server.url);
+        const { page, problems } = await openApp(context, app.server.url);
         const found = [];
         const check = async (screen) => {
           await screenshot(page, `${screen}-${size}-${scheme}`);

@@ -4,9 +4,8 @@
 // capability) and with the file alone; the one-time checklist; cancel; a 48 MP photo.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FORBIDDEN_GROUPS,
   analyse,
   axeViolations,
   downloadExport,
@@ -16,6 +15,7 @@ import {
   exifGroups,
   exifSegment,
   exportImage,
+  FORBIDDEN_GROUPS,
   makeImage,
   metadataMarkers,
   openApp,
@@ -25,21 +25,11 @@ import {
   screenshot,
   settledStatus,
   spliceAfterSoi,
-  start,
+  useApp,
 } from './helpers.mjs';
 
 const NAME_RE = /^redacted-\d{8}-\d{6}\.(png|jpg)$/;
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await start());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 const thumbs = (page) => page.getByRole('button', { name: /^Image \d+, / });
@@ -53,9 +43,9 @@ function assertNoMetadata(path, bytes) {
 }
 
 test('several images: picker, paste and drop; each keeps its own boxes; fill and format apply', { timeout: 180_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     const a = await makeImage(page, { width: 900, height: 600, type: 'image/png' });
     const b = await makeImage(page, { width: 600, height: 900, type: 'image/jpeg' });
     const c = await makeImage(page, { width: 640, height: 480, type: 'image/png' });
@@ -117,9 +107,9 @@ test('several images: picker, paste and drop; each keeps its own boxes; fill and
 });
 
 test('what you will send: the image from the new bytes, the receipt, the inventory; no Share in headless Chromium', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     const stored = await makeImage(page, { width: 1200, height: 800, type: 'image/jpeg' });
     const input = spliceAfterSoi(stored, exifSegment({ orientation: 1, description: 'JANE DOE MRN 1234567' }));
     await page.setInputFiles('#file', { name: 'Jane Doe.jpg', mimeType: 'image/jpeg', buffer: input });
@@ -163,7 +153,7 @@ test('what you will send: the image from the new bytes, the receipt, the invento
 });
 
 test('Share: offered where files can be shared; shares the file alone', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   try {
     // A capability stub: this browser can share files (as iOS and Android can).
     await context.addInitScript(() => {
@@ -173,7 +163,7 @@ test('Share: offered where files can be shared; shares the file alone', { timeou
         window.__shared.push({ keys: Object.keys(data), files: data.files.map((f) => ({ isFile: f instanceof File, name: f.name, type: f.type, size: f.size })) });
       };
     });
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     const input = await makeImage(page, { width: 800, height: 600, type: 'image/png' });
     await page.setInputFiles('#file', { name: 'Jane Doe.png', mimeType: 'image/png', buffer: input });
     await settledStatus(page, 'Opening image');
@@ -195,9 +185,9 @@ test('Share: offered where files can be shared; shares the file alone', { timeou
 });
 
 test('the checklist: Go back cancels; "don\'t show again" is remembered on this device', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
-    const { page } = await openApp(context, server.url);
+    const { page } = await openApp(context, app.server.url);
     const input = await makeImage(page, { width: 400, height: 300, type: 'image/png' });
     const open = async () => {
       await page.setInputFiles('#file', { name: 'a.png', mimeType: 'image/png', buffer: input });
@@ -227,9 +217,9 @@ test('the checklist: Go back cancels; "don\'t show again" is remembered on this 
 });
 
 test('48 MP photo: opens as a small preview, cancel works, boxes export at full resolution', { timeout: 300_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     const W = 8000;
     const H = 6000;
     const input = await makeImage(page, { width: W, height: H, type: 'image/jpeg' });

@@ -4,9 +4,8 @@
 // from the downloaded bytes, decoded by the browser (not by Occlude).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FORBIDDEN_GROUPS,
   analyse,
   canvasPoint,
   downloadExport,
@@ -15,26 +14,17 @@ import {
   editorBoxes,
   exifGroups,
   exportImage,
+  FORBIDDEN_GROUPS,
   makeImage,
   metadataMarkers,
   openApp,
   passChecklist,
   screenshot,
   settledStatus,
-  start,
+  useApp,
 } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await start());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 
@@ -68,9 +58,9 @@ async function mouseDrag(page, a, b) {
 }
 
 test('mouse: draw, select, move, resize, delete, undo/redo (buttons and keys), clear', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     await openImage(page, { width: 1000, height: 800 });
     const W = 1000;
     const H = 800;
@@ -140,9 +130,9 @@ test('mouse: draw, select, move, resize, delete, undo/redo (buttons and keys), c
 });
 
 test('zoom (Ctrl + wheel, wheel pan, buttons), then draw: the box lands on the exact image pixels', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     const input = await openImage(page, { width: 2400, height: 1800 });
     const canvas = page.locator('#canvas');
     const r0 = await canvas.boundingBox();
@@ -223,7 +213,7 @@ async function oneFinger(page, a, b) {
 }
 
 test('phone with touch: draw, move, resize by a handle, pinch to zoom, two-finger pan, draw zoomed', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({
+  const context = await app.browser.newContext({
     viewport: { width: 360, height: 740 },
     hasTouch: true,
     isMobile: true,
@@ -231,7 +221,7 @@ test('phone with touch: draw, move, resize by a handle, pinch to zoom, two-finge
     acceptDownloads: true,
   });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     await openImage(page, { width: 1200, height: 900, type: 'image/jpeg', name: 'IMG_0001.jpg' });
     await page.locator('#canvas').scrollIntoViewIfNeeded();
 
@@ -282,9 +272,9 @@ test('phone with touch: draw, move, resize by a handle, pinch to zoom, two-finge
 });
 
 test('keyboard only: Tab to the image, add, move, resize, delete, export and download', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     // Opening is the one step that needs the file chooser; everything after is keys.
     await openImage(page, { width: 800, height: 600 });
     const focused = () => page.evaluate(() => {

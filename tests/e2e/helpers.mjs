@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tools/chromium.mjs';
 import { serve } from '../../tools/serve.mjs';
@@ -29,6 +30,20 @@ export async function start() {
     timeout: 60_000,
   });
   return { server, browser };
+}
+
+/**
+ * Starts the server on dist/ and Chromium once for a test file, through node:test's
+ * before/after hooks; the returned object's `server` and `browser` are set before any test runs.
+ */
+export function useApp() {
+  const app = { server: null, browser: null };
+  before(async () => Object.assign(app, await start()));
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
 }
 
 /** Opens the app in `context` and collects console errors for the failure message. */

@@ -5,21 +5,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { ROOT, dragMouse, exportImage, openApp, settledStatus, start } from './helpers.mjs';
+import { test } from 'node:test';
+import { dragMouse, exportImage, openApp, ROOT, settledStatus, useApp } from './helpers.mjs';
 
 const FIXTURES = join(ROOT, 'tests', 'fixtures');
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await start());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const fixture = (name) => readFileSync(join(FIXTURES, name));
 const photo = fixture('jpeg-photo.jpg');
@@ -48,9 +38,9 @@ async function statusIsError(page) {
 }
 
 test('every hostile file gets a readable message and the page stays usable', { timeout: 180_000 }, async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await app.browser.newContext({ acceptDownloads: true });
   try {
-    const { page } = await openApp(context, server.url);
+    const { page } = await openApp(context, app.server.url);
     for (const [name, bytes, expected] of HOSTILE) {
       const text = await open(page, name, bytes);
       assert.match(text, expected, `${name}: ${text}`);
@@ -75,7 +65,7 @@ test('every hostile file gets a readable message and the page stays usable', { t
 
 test('a worker whose wasm fails is replaced, and the next file opens', { timeout: 120_000 }, async () => {
   // The service worker is blocked so that every wasm fetch reaches the route below.
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const context = await app.browser.newContext({ serviceWorkers: 'block' });
   let wasmFetches = 0;
   await context.route('**/occlude_bg.wasm', async (route) => {
     wasmFetches += 1;
@@ -89,7 +79,7 @@ test('a worker whose wasm fails is replaced, and the next file opens', { timeout
     }
   });
   try {
-    const { page } = await openApp(context, server.url);
+    const { page } = await openApp(context, app.server.url);
     const first = await open(page, 'photo.jpg', photo);
     assert.ok(await statusIsError(page), `the failure is shown as an error: ${first}`);
     assert.ok(first.length > 10 && !/undefined|\[object/i.test(first), `readable: ${first}`);

@@ -5,37 +5,27 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  ARTIFACTS,
-  FORBIDDEN_GROUPS,
   analyse,
+  ARTIFACTS,
   dragMouse,
   dragTouch,
   exifGroups,
-  exportImage,
   exifSegment,
+  exportImage,
+  FORBIDDEN_GROUPS,
   makeImage,
   metadataMarkers,
   openApp,
   region,
   settledStatus,
   spliceAfterSoi,
-  start,
+  useApp,
 } from './helpers.mjs';
 
 const NAME_RE = /^redacted-\d{8}-\d{6}\.(png|jpg)$/;
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await start());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function download(page, file) {
   // Export makes the file and shows "What you will send"; Download saves that file.
@@ -60,9 +50,9 @@ function assertNoMetadata(path, bytes) {
 }
 
 test('12 MP JPEG with EXIF orientation 6: mouse box lands where drawn, no metadata', { timeout: 240_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     // Stored 4000 × 3000 with a red square at the stored top-left; orientation 6 means a
     // person sees it 3000 × 4000 with the red square at the top-right.
     const stored = await makeImage(page, { width: 4000, height: 3000, type: 'image/jpeg' });
@@ -118,7 +108,7 @@ test('12 MP JPEG with EXIF orientation 6: mouse box lands where drawn, no metada
 });
 
 test('touch: a finger drag draws a box on a transparent PNG; output PNG is flattened and burned', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({
+  const context = await app.browser.newContext({
     viewport: { width: 390, height: 844 },
     hasTouch: true,
     isMobile: true,
@@ -126,7 +116,7 @@ test('touch: a finger drag draws a box on a transparent PNG; output PNG is flatt
     acceptDownloads: true,
   });
   try {
-    const { page, problems } = await openApp(context, server.url);
+    const { page, problems } = await openApp(context, app.server.url);
     const input = await makeImage(page, { width: 1200, height: 900, type: 'image/png', kind: 'alpha' });
     await page.setInputFiles('#file', { name: 'patient-jane-doe.png', mimeType: 'image/png', buffer: input });
     const opened = await settledStatus(page, 'Opening image');
@@ -163,9 +153,9 @@ test('touch: a finger drag draws a box on a transparent PNG; output PNG is flatt
 });
 
 test('a file that is not an image gives a readable error and no download', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   try {
-    const { page } = await openApp(context, server.url);
+    const { page } = await openApp(context, app.server.url);
     await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, not an image\n') });
     const text = await settledStatus(page, 'Opening image');
     assert.match(text, /not a supported image/i, text);
