@@ -261,12 +261,7 @@ pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
         DynamicImage::from_decoder(decoder).map_err(|e| map_err(format, e, Some(size)))?;
     drop(data);
     let (flat, hidden_under_transparent, had_alpha) = flatten(dynamic, background);
-    let mut oriented = DynamicImage::ImageRgb8(flat);
-    oriented.apply_orientation(orientation);
-    let image = match oriented {
-        DynamicImage::ImageRgb8(img) => img,
-        other => other.into_rgb8(),
-    };
+    let image = crate::orient::orient(flat, orientation.to_exif());
     Ok(Decoded {
         format,
         image,

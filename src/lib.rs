@@ -12,6 +12,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod inventory;
 pub mod jpeg;
+pub mod orient;
 pub mod sniff;
 pub mod verify;
 
