@@ -1,8 +1,8 @@
 //! Writes a brand-new file from RGB pixels alone: PNG or baseline JPEG, with no metadata of any
 //! kind. Settings favour speed; the benchmark is where they get tuned.
 //!
-//! JPEG: 4:2:0, one restart interval per MCU row (so [`crate::verify`] decodes only the rows
-//! under the boxes; about 0.015 % larger). PNG: the compression follows the pixels
+//! JPEG: Occlude's own encoder ([`crate::jpeg::encoder`]): 4:2:0, one restart interval per MCU
+//! row (so [`crate::verify`] decodes only the rows under the boxes; about 0.015 % larger). PNG: the compression follows the pixels
 //! ([`png_content`]): photographs get fdeflate's ultra-fast mode with the Up filter (the `png`
 //! crate's `Compression::Fastest`: 12 MP photo 92 → 84 ms to encode, 66 → 56 ms to verify,
 //! +5 % size against `Fast`), and screenshots and graphics zlib level 1 with adaptive filters
@@ -101,22 +101,19 @@ fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>> {
         });
     }
     let (w, h) = img.dimensions();
-    let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
+    if w > u32::from(u16::MAX) || h > u32::from(u16::MAX) {
         return Err(Error::Encode {
             detail: format!(
                 "JPEG cannot hold {w} × {h} pixels (65 535 a side at most); choose PNG"
             ),
         });
-    };
-    let mut out = Vec::with_capacity(img.as_raw().len() / 8);
-    let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
-    enc.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
-    // One restart interval per MCU row (16 px of 4:2:0): the verifier decodes only the rows
-    // under the boxes. At most 4096 MCUs across, so it fits.
-    enc.set_restart_interval(u16::try_from(w.div_ceil(16)).unwrap_or(0));
-    enc.encode(img.as_raw(), w16, h16, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| Error::Encode {
-            detail: e.to_string(),
-        })?;
-    Ok(out)
+    }
+    // Our own encoder (src/jpeg/encoder.rs): 4:2:0, the IJG quality scale, and one restart
+    // interval per MCU row (16 px), so the verifier decodes only the rows under the boxes.
+    crate::jpeg::encoder::encode(img, quality).map_err(|e| Error::Encode {
+        detail: match e {
+            crate::jpeg::Decline::Fatal(e) => e.to_string(),
+            crate::jpeg::Decline::Unsupported(s) | crate::jpeg::Decline::Corrupt(s) => s,
+        },
+    })
 }

@@ -10,6 +10,7 @@
 //! comes back as a [`Decline`] whose message says why; the caller then runs the pixel path.
 
 pub mod edges;
+pub mod encoder;
 pub mod huffman;
 pub mod reader;
 pub mod transform;

@@ -1,0 +1,339 @@
+//! The pixel path's JPEG encoder: RGB → YCbCr 4:2:0 → forward DCT → quantised coefficients,
+//! written by the same [`writer`] as the lossless path (baseline, Annex K Huffman tables, a
+//! restart marker after every MCU row so the verifier can decode just the rows under the boxes).
+//! Quality follows the IJG convention: 1–100 scales the Annex K example quantisation tables.
+
+use super::{writer, Coefficients, Component, Decline, ZIGZAG};
+use image::RgbImage;
+
+/// ITU T.81 Annex K table K.1 (luminance), natural (row-major) order.
+const LUMA: [u16; 64] = [
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113,
+    92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+];
+
+/// ITU T.81 Annex K table K.2 (chrominance), natural order.
+const CHROMA: [u16; 64] = [
+    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99,
+    47, 66, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+];
+
+/// A quantisation table for `quality` (1–100), natural order, steps 1–255.
+fn scaled(base: &[u16; 64], quality: u8) -> [u16; 64] {
+    let q = u32::from(quality.clamp(1, 100));
+    let scale = if q < 50 { 5000 / q } else { 200 - 2 * q };
+    base.map(|b| ((u32::from(b) * scale + 50) / 100).clamp(1, 255) as u16)
+}
+
+/// `cos(kπ/16)·√2` (1 for k = 0): the per-frequency scale the fast DCT below leaves in its
+/// output, removed together with quantisation.
+fn aan_scale(k: usize) -> f32 {
+    if k == 0 {
+        1.0
+    } else {
+        ((k as f64 * std::f64::consts::PI / 16.0).cos() * std::f64::consts::SQRT_2) as f32
+    }
+}
+
+/// Quantisation of one component, arranged for [`Quantiser::block`].
+struct Quantiser {
+    /// Zig-zag order table (for the file).
+    zigzag: [u16; 64],
+    /// For zig-zag position k, the index of that frequency in the DCT's output.
+    from: [usize; 64],
+    /// Reciprocal of step × scale, in the DCT's output order.
+    recip: [f32; 64],
+}
+
+impl Quantiser {
+    fn new(natural: &[u16; 64]) -> Quantiser {
+        let mut zigzag = [0u16; 64];
+        let mut from = [0usize; 64];
+        for (k, &nat) in ZIGZAG.iter().enumerate() {
+            zigzag[k] = natural[nat];
+            // The DCT's output is transposed: horizontal frequency first.
+            from[k] = (nat % 8) * 8 + nat / 8;
+        }
+        let mut recip = [0f32; 64];
+        for (i, r) in recip.iter_mut().enumerate() {
+            let (u, v) = (i / 8, i % 8); // horizontal, vertical frequency
+            let step = f32::from(natural[v * 8 + u]);
+            *r = 1.0 / (step * aan_scale(u) * aan_scale(v) * 8.0);
+        }
+        Quantiser {
+            zigzag,
+            from,
+            recip,
+        }
+    }
+
+    /// Transforms level-shifted samples (`[y·8 + x]`) and writes the quantised coefficients in
+    /// zig-zag order to `out`.
+    fn block(&self, samples: &mut [f32; 64], out: &mut [i16]) {
+        fdct(samples);
+        for (k, o) in out.iter_mut().take(64).enumerate() {
+            let i = self.from[k];
+            // Round half away from zero with an add and a truncating conversion (a rounding
+            // call is a library function on baseline x86-64).
+            let v = samples[i] * self.recip[i];
+            *o = (v + 0.5f32.copysign(v)) as i16;
+        }
+    }
+}
+
+/// One 8-point forward DCT across eight rows at once (the loops over `i` vectorise): row `j`
+/// of the output holds frequency `j` of the columns, scaled by `aan_scale(j)·√8·√8/8`-style
+/// factors that [`Quantiser`] removes. A factorisation with five multiplications (Arai, Agui
+/// and Nakajima).
+#[inline(always)]
+fn dct_rows(b: &mut [f32; 64]) {
+    const C4: f32 = std::f32::consts::FRAC_1_SQRT_2; // cos(π/4)
+    const C6: f32 = 0.382_683_43; // cos(3π/8)
+    const C2_MINUS_C6: f32 = 0.541_196_1; // cos(π/8) − cos(3π/8)
+    const C2_PLUS_C6: f32 = 1.306_563; // cos(π/8) + cos(3π/8)
+    let mut o = [0f32; 64];
+    for i in 0..8 {
+        let d = |r: usize| b[r * 8 + i];
+        let (s07, d07) = (d(0) + d(7), d(0) - d(7));
+        let (s16, d16) = (d(1) + d(6), d(1) - d(6));
+        let (s25, d25) = (d(2) + d(5), d(2) - d(5));
+        let (s34, d34) = (d(3) + d(4), d(3) - d(4));
+        // Even half.
+        let (e0, e3) = (s07 + s34, s07 - s34);
+        let (e1, e2) = (s16 + s25, s16 - s25);
+        o[i] = e0 + e1;
+        o[32 + i] = e0 - e1;
+        let m = (e2 + e3) * C4;
+        o[16 + i] = e3 + m;
+        o[48 + i] = e3 - m;
+        // Odd half.
+        let p0 = d34 + d25;
+        let p1 = d25 + d16;
+        let p2 = d16 + d07;
+        let r = (p0 - p2) * C6;
+        let q0 = C2_MINUS_C6 * p0 + r;
+        let q2 = C2_PLUS_C6 * p2 + r;
+        let q1 = p1 * C4;
+        let (a, bq) = (d07 + q1, d07 - q1);
+        o[40 + i] = bq + q0;
+        o[24 + i] = bq - q0;
+        o[8 + i] = a + q2;
+        o[56 + i] = a - q2;
+    }
+    *b = o;
+}
+
+fn transpose(b: &mut [f32; 64]) {
+    for y in 0..8 {
+        for x in y + 1..8 {
+            b.swap(y * 8 + x, x * 8 + y);
+        }
+    }
+}
+
+/// 2-D forward DCT, unnormalised; the result is transposed (`[u·8 + v]`, u horizontal).
+fn fdct(b: &mut [f32; 64]) {
+    dct_rows(b);
+    transpose(b);
+    dct_rows(b);
+}
+
+/// Encodes `img` as a baseline 4:2:0 JPEG at `quality` (1–100).
+pub fn encode(img: &RgbImage, quality: u8) -> Result<Vec<u8>, Decline> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w == 0 || h == 0 {
+        return super::unsupported("an empty image");
+    }
+    let (mw, mh) = (w.div_ceil(16), h.div_ceil(16));
+    let luma_q = scaled(&LUMA, quality);
+    let chroma_q = scaled(&CHROMA, quality);
+    let component = |sampling: usize, quant: &[u16; 64], vis: (usize, usize)| {
+        let q = Quantiser::new(quant);
+        let (bw, bh) = (mw * sampling, mh * sampling);
+        let c = Component {
+            h: sampling,
+            v: sampling,
+            quant: q.zigzag,
+            bw,
+            bh,
+            vis_w: vis.0,
+            vis_h: vis.1,
+            coefs: vec![0i16; bw * bh * 64],
+        };
+        (c, q)
+    };
+    let (mut yc, yq) = component(2, &luma_q, (w.div_ceil(8), h.div_ceil(8)));
+    let chroma_vis = (w.div_ceil(2).div_ceil(8), h.div_ceil(2).div_ceil(8));
+    let (mut cb, cq) = component(1, &chroma_q, chroma_vis);
+    let (mut cr, _) = component(1, &chroma_q, chroma_vis);
+
+    // One MCU row at a time: 16 rows of level-shifted luma, 8 of each chroma (2×2 averages),
+    // padded to whole MCUs by repeating the last column and row.
+    let (lw, cw) = (mw * 16, mw * 8);
+    let mut ybuf = vec![0f32; 16 * lw];
+    let mut cbbuf = vec![0f32; 8 * cw];
+    let mut crbuf = vec![0f32; 8 * cw];
+    let raw: &[u8] = img;
+    let stride = w * 3;
+    let mut block = [0f32; 64];
+    let (mut cbrow, mut crrow) = (vec![0f32; lw], vec![0f32; lw]);
+    for my in 0..mh {
+        cbbuf.fill(0.0);
+        crbuf.fill(0.0);
+        for r in 0..16 {
+            let sy = (my * 16 + r).min(h - 1);
+            let row = &raw[sy * stride..sy * stride + stride];
+            let yrow = &mut ybuf[r * lw..(r + 1) * lw];
+            for (((px, y), cb), cr) in row
+                .chunks_exact(3)
+                .zip(yrow.iter_mut())
+                .zip(cbrow.iter_mut())
+                .zip(crrow.iter_mut())
+            {
+                let (red, green, blue) = (f32::from(px[0]), f32::from(px[1]), f32::from(px[2]));
+                *y = 0.299 * red + 0.587 * green + 0.114 * blue - 128.0;
+                *cb = -0.168_736 * red - 0.331_264 * green + 0.5 * blue;
+                *cr = 0.5 * red - 0.418_688 * green - 0.081_312 * blue;
+            }
+            for plane in [&mut yrow[..], &mut cbrow[..], &mut crrow[..]] {
+                let last = plane[w - 1];
+                plane[w..].fill(last);
+            }
+            let crow = (r / 2) * cw;
+            for (sum, pair) in cbbuf[crow..crow + cw].iter_mut().zip(cbrow.chunks_exact(2)) {
+                *sum += pair[0] + pair[1];
+            }
+            for (sum, pair) in crbuf[crow..crow + cw].iter_mut().zip(crrow.chunks_exact(2)) {
+                *sum += pair[0] + pair[1];
+            }
+        }
+        for v in cbbuf.iter_mut().chain(crbuf.iter_mut()) {
+            *v *= 0.25;
+        }
+        for by in 0..2 {
+            for bx in 0..mw * 2 {
+                for y in 0..8 {
+                    let src = (by * 8 + y) * lw + bx * 8;
+                    block[y * 8..y * 8 + 8].copy_from_slice(&ybuf[src..src + 8]);
+                }
+                let i = ((my * 2 + by) * yc.bw + bx) * 64;
+                yq.block(&mut block, &mut yc.coefs[i..i + 64]);
+            }
+        }
+        for (plane, comp) in [(&cbbuf, &mut cb), (&crbuf, &mut cr)] {
+            for bx in 0..mw {
+                for y in 0..8 {
+                    let src = y * cw + bx * 8;
+                    block[y * 8..y * 8 + 8].copy_from_slice(&plane[src..src + 8]);
+                }
+                let i = (my * comp.bw + bx) * 64;
+                cq.block(&mut block, &mut comp.coefs[i..i + 64]);
+            }
+        }
+    }
+    let coefficients = Coefficients {
+        width: img.width(),
+        height: img.height(),
+        components: vec![yc, cb, cr],
+        hmax: 2,
+        vmax: 2,
+        progressive: false,
+        restart_interval: 0,
+    };
+    writer::write(&coefficients, writer::Tables::AnnexK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jpeg::edges::Dct;
+
+    /// The fast DCT with its scale removed equals the reference orthonormal DCT.
+    #[test]
+    fn fast_dct_matches_the_reference() {
+        let reference = Dct::new();
+        let mut seed = 7u32;
+        for _ in 0..20 {
+            let mut f = [0f32; 64];
+            let mut d = [0f64; 64];
+            for (a, b) in f.iter_mut().zip(d.iter_mut()) {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let v = f64::from((seed >> 16) % 256) - 128.0;
+                *a = v as f32;
+                *b = v;
+            }
+            let want = reference.forward(&d);
+            fdct(&mut f);
+            for v in 0..8 {
+                for u in 0..8 {
+                    let got = f64::from(f[u * 8 + v])
+                        / (f64::from(aan_scale(u)) * f64::from(aan_scale(v)) * 8.0);
+                    let diff = (got - want[v * 8 + u]).abs();
+                    assert!(diff < 1e-2, "({u},{v}): {got} vs {}", want[v * 8 + u]);
+                }
+            }
+        }
+    }
+
+    fn psnr(a: &RgbImage, b: &RgbImage) -> f64 {
+        let se: f64 = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+            .sum();
+        let mse = se / a.as_raw().len() as f64;
+        10.0 * (255.0f64 * 255.0 / mse.max(1e-9)).log10()
+    }
+
+    /// Files decode in an independent decoder (the `image` crate's) to the same size, as close
+    /// to the input as the `jpeg-encoder` crate's 4:2:0 files at the same quality and no larger
+    /// than 10 % over them, at sizes that need padding on both axes.
+    #[test]
+    fn files_match_another_encoder_in_an_independent_decoder() {
+        for (w, h) in [(1, 1), (17, 9), (37, 29), (64, 48), (300, 7), (203, 157)] {
+            let mut s = 99u32;
+            let img = RgbImage::from_fn(w, h, |x, y| {
+                s = s.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let grain = (s >> 16) % 9;
+                image::Rgb([
+                    (x * 200 / w.max(2) + grain) as u8,
+                    (y * 200 / h.max(2) + grain) as u8,
+                    ((x * 3 + y * 5) % 64 + 96) as u8,
+                ])
+            });
+            for quality in [95u8, 75, 30] {
+                let ours = encode(&img, quality).expect("encodes");
+                let mut theirs = Vec::new();
+                let mut e = jpeg_encoder::Encoder::new(&mut theirs, quality);
+                e.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+                e.encode(
+                    img.as_raw(),
+                    w as u16,
+                    h as u16,
+                    jpeg_encoder::ColorType::Rgb,
+                )
+                .expect("jpeg-encoder encodes");
+                let decode = |b: &[u8]| image::load_from_memory(b).expect("decodes").into_rgb8();
+                let (a, b) = (decode(&ours), decode(&theirs));
+                assert_eq!(a.dimensions(), (w, h));
+                let (pa, pb) = (psnr(&img, &a), psnr(&img, &b));
+                assert!(pa > pb - 0.5, "{w}×{h} q{quality}: {pa:.2} dB vs {pb:.2}");
+                if w * h > 1000 {
+                    let ratio = ours.len() as f64 / theirs.len() as f64;
+                    assert!(ratio < 1.1, "{w}×{h} q{quality}: {ratio:.3}× the size");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quality_scaling_follows_the_ijg_convention() {
+        assert_eq!(scaled(&LUMA, 50), LUMA);
+        assert_eq!(scaled(&LUMA, 100), [1; 64]);
+        assert_eq!(scaled(&LUMA, 1)[0], 255);
+        assert_eq!(scaled(&CHROMA, 90)[0], 3); // 17 × 20 / 100 = 3.4
+    }
+}
