@@ -260,3 +260,10 @@ fn bad_input_gives_readable_errors() {
     let e = err_of(inspect(b"GIF"));
     assert!(e.starts_with("not a supported image"), "{e}");
 }
+
+/// The JPEG encoder's SIMD128 DCT and quantisation give exactly the scalar results (the SIMD
+/// path only exists in wasm builds, so this is where it is compared).
+#[wasm_bindgen_test]
+fn jpeg_encoder_simd_equals_scalar() {
+    assert_eq!(occlude::jpeg::encoder::simd_mismatches(2000), 0);
+}

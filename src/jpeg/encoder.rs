@@ -72,6 +72,16 @@ impl Quantiser {
     /// Transforms level-shifted samples (`[y·8 + x]`) and writes the quantised coefficients in
     /// zig-zag order to `out`.
     fn block(&self, samples: &mut [f32; 64], out: &mut [i16]) {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            simd::block(samples, &self.recip, &self.from, out);
+        }
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        self.block_scalar(samples, out);
+    }
+
+    /// [`Quantiser::block`] without SIMD (native builds; the reference the SIMD one must equal).
+    fn block_scalar(&self, samples: &mut [f32; 64], out: &mut [i16]) {
         fdct(samples);
         for (k, o) in out.iter_mut().take(64).enumerate() {
             let i = self.from[k];
@@ -140,8 +150,153 @@ fn fdct(b: &mut [f32; 64]) {
     dct_rows(b);
 }
 
+/// The same DCT and quantisation as [`Quantiser::block_scalar`] with wasm SIMD128: a block
+/// is sixteen 4-lane vectors (row r = `lo[r]`, `hi[r]`), so each 8-point pass runs on four
+/// columns at once, exactly the scalar arithmetic in the same order (results are identical).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use core::arch::wasm32::*;
+
+    #[inline(always)]
+    fn dct8(d: [v128; 8]) -> [v128; 8] {
+        let c4 = f32x4_splat(std::f32::consts::FRAC_1_SQRT_2);
+        let c6 = f32x4_splat(0.382_683_43);
+        let c2m6 = f32x4_splat(0.541_196_1);
+        let c2p6 = f32x4_splat(1.306_563);
+        let (s07, d07) = (f32x4_add(d[0], d[7]), f32x4_sub(d[0], d[7]));
+        let (s16, d16) = (f32x4_add(d[1], d[6]), f32x4_sub(d[1], d[6]));
+        let (s25, d25) = (f32x4_add(d[2], d[5]), f32x4_sub(d[2], d[5]));
+        let (s34, d34) = (f32x4_add(d[3], d[4]), f32x4_sub(d[3], d[4]));
+        let (e0, e3) = (f32x4_add(s07, s34), f32x4_sub(s07, s34));
+        let (e1, e2) = (f32x4_add(s16, s25), f32x4_sub(s16, s25));
+        let m = f32x4_mul(f32x4_add(e2, e3), c4);
+        let p0 = f32x4_add(d34, d25);
+        let p1 = f32x4_add(d25, d16);
+        let p2 = f32x4_add(d16, d07);
+        let r = f32x4_mul(f32x4_sub(p0, p2), c6);
+        let q0 = f32x4_add(f32x4_mul(c2m6, p0), r);
+        let q2 = f32x4_add(f32x4_mul(c2p6, p2), r);
+        let q1 = f32x4_mul(p1, c4);
+        let (a, bq) = (f32x4_add(d07, q1), f32x4_sub(d07, q1));
+        [
+            f32x4_add(e0, e1),
+            f32x4_add(a, q2),
+            f32x4_add(e3, m),
+            f32x4_sub(bq, q0),
+            f32x4_sub(e0, e1),
+            f32x4_add(bq, q0),
+            f32x4_sub(e3, m),
+            f32x4_sub(a, q2),
+        ]
+    }
+
+    #[inline(always)]
+    fn transpose4(a: v128, b: v128, c: v128, d: v128) -> [v128; 4] {
+        let t0 = i32x4_shuffle::<0, 4, 1, 5>(a, b);
+        let t1 = i32x4_shuffle::<2, 6, 3, 7>(a, b);
+        let t2 = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+        let t3 = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+        [
+            i32x4_shuffle::<0, 1, 4, 5>(t0, t2),
+            i32x4_shuffle::<2, 3, 6, 7>(t0, t2),
+            i32x4_shuffle::<0, 1, 4, 5>(t1, t3),
+            i32x4_shuffle::<2, 3, 6, 7>(t1, t3),
+        ]
+    }
+
+    fn load(a: &[f32; 64], i: usize) -> v128 {
+        f32x4(a[i], a[i + 1], a[i + 2], a[i + 3])
+    }
+
+    pub(super) fn block(
+        samples: &[f32; 64],
+        recip: &[f32; 64],
+        from: &[usize; 64],
+        out: &mut [i16],
+    ) {
+        let mut lo = [f32x4_splat(0.0); 8];
+        let mut hi = [f32x4_splat(0.0); 8];
+        for r in 0..8 {
+            lo[r] = load(samples, r * 8);
+            hi[r] = load(samples, r * 8 + 4);
+        }
+        let (lo1, hi1) = (dct8(lo), dct8(hi));
+        let [a0, a1, a2, a3] = transpose4(lo1[0], lo1[1], lo1[2], lo1[3]);
+        let [b0, b1, b2, b3] = transpose4(hi1[0], hi1[1], hi1[2], hi1[3]);
+        let [c0, c1, c2, c3] = transpose4(lo1[4], lo1[5], lo1[6], lo1[7]);
+        let [d0, d1, d2, d3] = transpose4(hi1[4], hi1[5], hi1[6], hi1[7]);
+        let lo2 = dct8([a0, a1, a2, a3, b0, b1, b2, b3]);
+        let hi2 = dct8([c0, c1, c2, c3, d0, d1, d2, d3]);
+        let sign = u32x4_splat(0x8000_0000);
+        let half = f32x4_splat(0.5);
+        let mut q = [0i16; 64];
+        for r in 0..8 {
+            let quant = |v: v128, i: usize| {
+                let v = f32x4_mul(v, load(recip, i));
+                let h = v128_or(half, v128_and(v, sign));
+                i32x4_trunc_sat_f32x4(f32x4_add(v, h))
+            };
+            let row = i16x8_narrow_i32x4(quant(lo2[r], r * 8), quant(hi2[r], r * 8 + 4));
+            for (l, slot) in q[r * 8..r * 8 + 8].iter_mut().enumerate() {
+                *slot = match l {
+                    0 => i16x8_extract_lane::<0>(row),
+                    1 => i16x8_extract_lane::<1>(row),
+                    2 => i16x8_extract_lane::<2>(row),
+                    3 => i16x8_extract_lane::<3>(row),
+                    4 => i16x8_extract_lane::<4>(row),
+                    5 => i16x8_extract_lane::<5>(row),
+                    6 => i16x8_extract_lane::<6>(row),
+                    _ => i16x8_extract_lane::<7>(row),
+                };
+            }
+        }
+        for (o, &i) in out.iter_mut().zip(from.iter()) {
+            *o = q[i & 63];
+        }
+    }
+}
+
+/// Test hook for wasm SIMD builds (see tests/wasm.rs): runs `blocks` pseudo-random blocks per
+/// quality (1, 50, 90, 100; plus flat extremes) through the SIMD and the scalar quantiser and
+/// returns how many blocks came out different (0 when they agree).
+#[doc(hidden)]
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub fn simd_mismatches(blocks: u32) -> u32 {
+    let mut seed = 0x1234_5678u32;
+    let mut bad = 0;
+    for quality in [1u8, 50, 90, 100] {
+        for table in [&LUMA, &CHROMA] {
+            let q = Quantiser::new(&scaled(table, quality));
+            for n in 0..blocks + 2 {
+                let mut samples = [0f32; 64];
+                for v in samples.iter_mut() {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    *v = match n {
+                        0 => -128.0,
+                        1 => 127.0,
+                        _ => (seed % 256) as f32 - 128.0 + (seed >> 24) as f32 / 256.0,
+                    };
+                }
+                let (a, mut b) = (samples, samples);
+                let (mut x, mut y) = ([0i16; 64], [0i16; 64]);
+                simd::block(&a, &q.recip, &q.from, &mut x);
+                q.block_scalar(&mut b, &mut y);
+                bad += u32::from(x != y);
+            }
+        }
+    }
+    bad
+}
+
 /// Encodes `img` as a baseline 4:2:0 JPEG at `quality` (1–100).
 pub fn encode(img: &RgbImage, quality: u8) -> Result<Vec<u8>, Decline> {
+    writer::write(&coefficients(img, quality)?, writer::Tables::AnnexK)
+}
+
+/// The quantised 4:2:0 coefficients of `img` at `quality`: what [`encode`] writes.
+pub fn coefficients(img: &RgbImage, quality: u8) -> Result<Coefficients, Decline> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     if w == 0 || h == 0 {
         return super::unsupported("an empty image");
@@ -233,7 +388,7 @@ pub fn encode(img: &RgbImage, quality: u8) -> Result<Vec<u8>, Decline> {
             }
         }
     }
-    let coefficients = Coefficients {
+    Ok(Coefficients {
         width: img.width(),
         height: img.height(),
         components: vec![yc, cb, cr],
@@ -241,8 +396,7 @@ pub fn encode(img: &RgbImage, quality: u8) -> Result<Vec<u8>, Decline> {
         vmax: 2,
         progressive: false,
         restart_interval: 0,
-    };
-    writer::write(&coefficients, writer::Tables::AnnexK)
+    })
 }
 
 #[cfg(test)]
