@@ -205,7 +205,110 @@ mod simd {
     }
 
     fn load(a: &[f32; 64], i: usize) -> v128 {
-        f32x4(a[i], a[i + 1], a[i + 2], a[i + 3])
+        let four = &a[i..i + 4];
+        // SAFETY: `four` is 16 readable bytes; wasm loads need no alignment.
+        unsafe { v128_load(four.as_ptr().cast()) }
+    }
+
+    fn store(v: v128, to: &mut [f32]) {
+        let four = &mut to[..4];
+        // SAFETY: `four` is 16 writable bytes; wasm stores need no alignment.
+        unsafe { v128_store(four.as_mut_ptr().cast(), v) }
+    }
+
+    /// Byte indices that gather channel `c` (0 R, 1 G, 2 B) of 16 RGB pixels from the `part`-th
+    /// 16 bytes of the 48; lanes whose byte lies in another part get 0xFF (reads as 0).
+    const fn gather(c: usize, part: usize) -> v128 {
+        let mut idx = [0xFFu8; 16];
+        let mut j = 0;
+        while j < 16 {
+            let at = 3 * j + c;
+            if at / 16 == part {
+                idx[j] = (at % 16) as u8;
+            }
+            j += 1;
+        }
+        u8x16(
+            idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[7], idx[8], idx[9],
+            idx[10], idx[11], idx[12], idx[13], idx[14], idx[15],
+        )
+    }
+
+    /// [`super::rgb_row_scalar`] sixteen pixels at a time (the rest by the scalar one); same
+    /// arithmetic in the same order, so identical results.
+    pub(super) fn rgb_row(row: &[u8], y: &mut [f32], cb: &mut [f32], cr: &mut [f32]) {
+        const IDX: [[v128; 3]; 3] = [
+            [gather(0, 0), gather(0, 1), gather(0, 2)],
+            [gather(1, 0), gather(1, 1), gather(1, 2)],
+            [gather(2, 0), gather(2, 1), gather(2, 2)],
+        ];
+        let n = (row.len() / 48)
+            .min(y.len() / 16)
+            .min(cb.len() / 16)
+            .min(cr.len() / 16);
+        let k = |v: f32| f32x4_splat(v);
+        for g in 0..n {
+            let px = &row[g * 48..g * 48 + 48];
+            // SAFETY: `px` is 48 readable bytes; wasm loads need no alignment.
+            let parts: [v128; 3] = unsafe {
+                [
+                    v128_load(px.as_ptr().cast()),
+                    v128_load(px[16..].as_ptr().cast()),
+                    v128_load(px[32..].as_ptr().cast()),
+                ]
+            };
+            let channel = |c: usize| {
+                v128_or(
+                    v128_or(
+                        u8x16_swizzle(parts[0], IDX[c][0]),
+                        u8x16_swizzle(parts[1], IDX[c][1]),
+                    ),
+                    u8x16_swizzle(parts[2], IDX[c][2]),
+                )
+            };
+            let (r8, g8, b8) = (channel(0), channel(1), channel(2));
+            let quarter = |v: v128, q: usize| {
+                let half = if q < 2 {
+                    u16x8_extend_low_u8x16(v)
+                } else {
+                    u16x8_extend_high_u8x16(v)
+                };
+                let four = if q % 2 == 0 {
+                    u32x4_extend_low_u16x8(half)
+                } else {
+                    u32x4_extend_high_u16x8(half)
+                };
+                f32x4_convert_i32x4(four)
+            };
+            for q in 0..4 {
+                let (r, gr, b) = (quarter(r8, q), quarter(g8, q), quarter(b8, q));
+                let at = g * 16 + q * 4;
+                let yv = f32x4_add(
+                    f32x4_add(f32x4_mul(k(0.299), r), f32x4_mul(k(0.587), gr)),
+                    f32x4_mul(k(0.114), b),
+                );
+                store(f32x4_sub(yv, k(128.0)), &mut y[at..]);
+                let cbv = f32x4_add(
+                    f32x4_sub(f32x4_mul(k(-0.168_736), r), f32x4_mul(k(0.331_264), gr)),
+                    f32x4_mul(k(0.5), b),
+                );
+                store(cbv, &mut cb[at..]);
+                let crv = f32x4_sub(
+                    f32x4_sub(f32x4_mul(k(0.5), r), f32x4_mul(k(0.418_688), gr)),
+                    f32x4_mul(k(0.081_312), b),
+                );
+                store(crv, &mut cr[at..]);
+            }
+        }
+        let done = n * 16;
+        if let (Some(row), Some(y), Some(cb), Some(cr)) = (
+            row.get(done * 3..),
+            y.get_mut(done..),
+            cb.get_mut(done..),
+            cr.get_mut(done..),
+        ) {
+            super::rgb_row_scalar(row, y, cb, cr);
+        }
     }
 
     pub(super) fn block(
@@ -256,9 +359,33 @@ mod simd {
     }
 }
 
+/// Converts a row of RGB pixels to level-shifted Y and to Cb and Cr (centred on 0), as many
+/// pixels as the shortest of the four slices holds.
+fn rgb_row(row: &[u8], y: &mut [f32], cb: &mut [f32], cr: &mut [f32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    simd::rgb_row(row, y, cb, cr);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    rgb_row_scalar(row, y, cb, cr);
+}
+
+fn rgb_row_scalar(row: &[u8], y: &mut [f32], cb: &mut [f32], cr: &mut [f32]) {
+    for (((px, y), cb), cr) in row
+        .chunks_exact(3)
+        .zip(y.iter_mut())
+        .zip(cb.iter_mut())
+        .zip(cr.iter_mut())
+    {
+        let (red, green, blue) = (f32::from(px[0]), f32::from(px[1]), f32::from(px[2]));
+        *y = 0.299 * red + 0.587 * green + 0.114 * blue - 128.0;
+        *cb = -0.168_736 * red - 0.331_264 * green + 0.5 * blue;
+        *cr = 0.5 * red - 0.418_688 * green - 0.081_312 * blue;
+    }
+}
+
 /// Test hook for wasm SIMD builds (see tests/wasm.rs): runs `blocks` pseudo-random blocks per
-/// quality (1, 50, 90, 100; plus flat extremes) through the SIMD and the scalar quantiser and
-/// returns how many blocks came out different (0 when they agree).
+/// quality (1, 50, 90, 100; plus flat extremes) through the SIMD and the scalar quantiser, and
+/// RGB rows of 0–49 pixels through both colour conversions; returns how many blocks and rows
+/// came out different (0 when they agree).
 #[doc(hidden)]
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn simd_mismatches(blocks: u32) -> u32 {
@@ -286,6 +413,23 @@ pub fn simd_mismatches(blocks: u32) -> u32 {
                 bad += u32::from(x != y);
             }
         }
+    }
+    // Colour conversion: rows of every length up to three groups of 16, every byte value.
+    for len in 0..50usize {
+        let row: Vec<u8> = (0..len * 3)
+            .map(|i| {
+                (i as u32)
+                    .wrapping_mul(seed | 1)
+                    .wrapping_add(i as u32 * 97) as u8
+            })
+            .collect();
+        seed = seed.rotate_left(7) ^ len as u32;
+        let planes = || (vec![9f32; len], vec![9f32; len], vec![9f32; len]);
+        let (mut y1, mut b1, mut r1) = planes();
+        let (mut y2, mut b2, mut r2) = planes();
+        simd::rgb_row(&row, &mut y1, &mut b1, &mut r1);
+        rgb_row_scalar(&row, &mut y2, &mut b2, &mut r2);
+        bad += u32::from((y1, b1, r1) != (y2, b2, r2));
     }
     bad
 }
@@ -341,17 +485,7 @@ pub fn coefficients(img: &RgbImage, quality: u8) -> Result<Coefficients, Decline
             let sy = (my * 16 + r).min(h - 1);
             let row = &raw[sy * stride..sy * stride + stride];
             let yrow = &mut ybuf[r * lw..(r + 1) * lw];
-            for (((px, y), cb), cr) in row
-                .chunks_exact(3)
-                .zip(yrow.iter_mut())
-                .zip(cbrow.iter_mut())
-                .zip(crrow.iter_mut())
-            {
-                let (red, green, blue) = (f32::from(px[0]), f32::from(px[1]), f32::from(px[2]));
-                *y = 0.299 * red + 0.587 * green + 0.114 * blue - 128.0;
-                *cb = -0.168_736 * red - 0.331_264 * green + 0.5 * blue;
-                *cr = 0.5 * red - 0.418_688 * green - 0.081_312 * blue;
-            }
+            rgb_row(row, yrow, &mut cbrow, &mut crrow);
             for plane in [&mut yrow[..], &mut cbrow[..], &mut crrow[..]] {
                 let last = plane[w - 1];
                 plane[w..].fill(last);
