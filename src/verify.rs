@@ -51,21 +51,21 @@
 //!
 //! # PNG
 //!
-//! After the chunk walk (allowlist, IHDR size and colour type, nothing after IEND), the image
-//! data of an 8-bit RGB, non-interlaced PNG (what [`crate::encode`] writes) is inflated and
-//! unfiltered row by row with the `png` crate, and every box pixel is compared with the fill
-//! exactly, in place. Decoding stops after the last row that holds a box: in a non-interlaced PNG
-//! row `y` is determined by the compressed bytes before it (deflate refers only backwards and
-//! the filters only to row `y − 1` and the pixels to the left), so the rows above and in the
-//! boxes are exactly what any decoder shows whatever follows; the rows below lie outside every
-//! box, and the chunk walk has already checked the whole file's structure. What is not checked
-//! below the last box row is the integrity of the remaining compressed data (a damaged tail
-//! would show as a broken bottom of the picture, and could reveal nothing under a box). Any
-//! other PNG layout is decoded whole with the `image` crate.
+//! The chunk walk covers the whole file: signature, the chunk allowlist, every chunk's CRC,
+//! IHDR first with the expected size and no alpha, nothing after IEND. Then the image data of
+//! an 8-bit RGB, non-interlaced PNG (what [`crate::encode`] writes) is inflated whole, with
+//! fdeflate, through a sliding window (the image is never held whole): the IDAT chunks must be
+//! consecutive, the zlib stream complete with a matching Adler-32 and followed by nothing, and
+//! it must hold exactly `height` rows of `1 + 3 × width` bytes, each with a valid filter type.
+//! Rows down to the last one holding a box are unfiltered, as far right as the rightmost box
+//! edge (no PNG filter refers to pixels to the right, and Up, Average and Paeth chain each row
+//! to the one above, so every row above a box is unfiltered too), and every box pixel is
+//! compared with the fill exactly. Any other PNG layout is decoded whole with the `image`
+//! crate.
 
 use crate::burn::PixelBox;
 use crate::color::Rgb;
-use crate::container::walk_png;
+use crate::container::{walk_png, PngWalk};
 use crate::encode::OutputFormat;
 use crate::error::{Error, Result};
 use crate::jpeg::{reader, Decline};
@@ -152,9 +152,9 @@ fn verify_png(
     boxes: &[PixelBox],
     fill: Rgb,
 ) -> Result<Verification> {
-    let structure = check_png_structure(bytes, width, height)?;
+    let walk = check_png_structure(bytes, width, height)?;
     let checked = if png_rows_supported(bytes) {
-        check_png_rows(bytes, width, height, boxes, fill)?
+        check_png_rows(bytes, &walk, width, height, boxes, fill)?
     } else {
         check_png_decoded(bytes, width, height, boxes, fill)?
     };
@@ -166,54 +166,232 @@ fn verify_png(
         max_deviation: 0,
         tolerance: 0,
         margin: 0,
-        structure,
+        structure: walk.chunks.iter().map(|c| c.name()).collect(),
     })
 }
 
-/// True when IHDR says 8-bit RGB, not interlaced: rows are then 3 bytes a pixel as stored.
+/// True when IHDR says 8-bit RGB, deflate, standard filters, not interlaced: rows are then
+/// a filter byte and 3 bytes a pixel as stored.
 fn png_rows_supported(bytes: &[u8]) -> bool {
-    // Signature (8), length (4), "IHDR" (4), width (4), height (4), depth, colour type, 2 more, interlace.
-    matches!(bytes.get(24..29), Some(&[8, 2, _, _, 0]))
+    // Signature (8), length (4), "IHDR" (4), width (4), height (4), depth, colour type,
+    // compression, filter method, interlace.
+    matches!(bytes.get(24..29), Some(&[8, 2, 0, 0, 0]))
 }
 
-/// Inflates and unfilters rows up to the last one holding a box, comparing box pixels in
-/// place. Returns the number of boxes checked (all of them).
+/// The inflater's look-back: a deflate distance reaches at most this far.
+const DEFLATE_WINDOW: usize = 32 * 1024;
+
+/// Inflates the whole image data through a sliding window (never the whole image in memory):
+/// the stream must be complete, match its Adler-32, hold exactly `height` rows of
+/// `1 + 3 × width` bytes with a valid filter type each, and be followed by nothing inside
+/// IDAT. Rows up to the last one holding a box are unfiltered, but only as far right as the
+/// rightmost box edge (no PNG filter refers to pixels on the right), and the box pixels
+/// compared with the fill. Returns the number of boxes checked (all of them).
 fn check_png_rows(
     bytes: &[u8],
+    walk: &PngWalk,
     width: u32,
     height: u32,
     boxes: &[PixelBox],
     fill: Rgb,
 ) -> Result<usize> {
-    let undecodable = |e: png::DecodingError| fail(format!("the new file does not decode: {e}"));
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    decoder.set_transformations(png::Transformations::IDENTITY);
-    let mut reader = decoder.read_info().map_err(undecodable)?;
-    let info = reader.info();
-    if (info.width, info.height) != (width, height)
-        || info.color_type != png::ColorType::Rgb
-        || info.bit_depth != png::BitDepth::Eight
-        || info.interlaced
-    {
-        return Err(fail(
-            "the PNG header changed between the walk and the decode",
-        ));
-    }
-    let f = fill.to_array();
+    let row_len = usize::try_from(u64::from(width) * 3 + 1)
+        .map_err(|_| fail(format!("rows of {width} pixels do not fit in memory")))?;
+    let expected = row_len as u64 * u64::from(height);
     let last = boxes.iter().map(|b| b.y + b.height).max().unwrap_or(0);
-    for y in 0..last {
-        let row = reader
-            .next_row()
-            .map_err(undecodable)?
-            .ok_or_else(|| fail(format!("the image data ends before row {y}")))?;
-        let data = row.data();
-        for (i, b) in boxes.iter().enumerate() {
-            if (b.y..b.y + b.height).contains(&y) {
-                check_box_row(i, b, y, data, f)?;
+    // Boxes lie inside the image (checked by `verify`), so this is at most a row.
+    let right = boxes
+        .iter()
+        .map(|b| 3 * (b.x as usize + b.width as usize))
+        .max()
+        .unwrap_or(0)
+        .min(row_len - 1);
+    let f = fill.to_array();
+    let mut prev = vec![0u8; right];
+    let mut cur = vec![0u8; right];
+    let mut buf = vec![0u8; DEFLATE_WINDOW + row_len + (256 * 1024).max(2 * row_len)];
+    let (mut filled, mut start, mut y) = (0usize, 0usize, 0u32);
+    let mut total = 0u64;
+    let mut inflater = fdeflate::Decompressor::new();
+    let idat: Vec<&[u8]> = walk
+        .chunks
+        .iter()
+        .filter(|c| &c.kind == b"IDAT")
+        .filter_map(|c| bytes.get(c.data.clone()))
+        .collect();
+    let first = walk.chunks.iter().position(|c| &c.kind == b"IDAT");
+    let consecutive = first.is_some_and(|i| {
+        walk.chunks
+            .iter()
+            .skip(i)
+            .take_while(|c| &c.kind == b"IDAT")
+            .count()
+            == idat.len()
+    });
+    if !consecutive {
+        return Err(fail("the IDAT chunks are missing or not consecutive"));
+    }
+    let undecodable =
+        |e: fdeflate::DecompressionError| fail(format!("the image data does not inflate: {e:?}"));
+    let mut leftover = 0usize;
+    let last_data = idat.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
+    for (n, chunk) in idat.iter().enumerate() {
+        let end_of_input = n >= last_data;
+        let mut input = *chunk;
+        while !inflater.is_done() {
+            if buf.len() - filled < 64 * 1024 {
+                // Keep the look-back window and any partial row; slide the rest out.
+                let keep_from = start.min(filled.saturating_sub(DEFLATE_WINDOW));
+                buf.copy_within(keep_from..filled, 0);
+                filled -= keep_from;
+                start -= keep_from;
+            }
+            // The last few bytes go in one at a time, so the inflater never reads past the
+            // end of the stream into its bit buffer: whatever it has not taken when it is done
+            // is data after the stream.
+            let feed = match input.len() {
+                n if !end_of_input || n <= 1 => input,
+                n if n > 16 => input.get(..n - 16).unwrap_or(input),
+                _ => input.get(..1).unwrap_or(input),
+            };
+            let eoi = end_of_input && feed.len() == input.len();
+            let (used, made) = inflater
+                .read(feed, &mut buf, filled, eoi)
+                .map_err(undecodable)?;
+            input = input.get(used..).unwrap_or(&[]);
+            filled += made;
+            total += made as u64;
+            if total > expected {
+                return Err(fail("the image data holds more than the image"));
+            }
+            while start + row_len <= filled {
+                let row = buf.get(start..start + row_len).unwrap_or(&[]);
+                check_png_row(row, y, last, boxes, f, &mut prev, &mut cur)?;
+                std::mem::swap(&mut prev, &mut cur);
+                start += row_len;
+                y += 1;
+            }
+            if input.is_empty() && !end_of_input {
+                break;
+            }
+            if used == 0 && made == 0 && !inflater.is_done() {
+                return Err(fail("the compressed image data ends early"));
             }
         }
+        leftover += input.len();
+    }
+    if leftover > 0 {
+        return Err(fail(format!(
+            "{leftover} bytes follow the compressed image inside IDAT"
+        )));
+    }
+    if !inflater.is_done() {
+        return Err(fail("the compressed image data ends early"));
+    }
+    if total != expected {
+        return Err(fail(format!(
+            "the image data holds {total} bytes, expected {expected}"
+        )));
     }
     Ok(boxes.len())
+}
+
+/// One stored row (filter byte first): its filter type must be valid; above `last` it is
+/// unfiltered into `cur` (as far as `cur` reaches, from `prev`, the row above) and its box
+/// pixels compared with the fill.
+fn check_png_row(
+    row: &[u8],
+    y: u32,
+    last: u32,
+    boxes: &[PixelBox],
+    f: [u8; 3],
+    prev: &mut [u8],
+    cur: &mut [u8],
+) -> Result<()> {
+    let (&filter, data) = row
+        .split_first()
+        .ok_or_else(|| fail("an empty image row"))?;
+    if filter > 4 {
+        return Err(fail(format!("row {y} has filter type {filter}")));
+    }
+    if y >= last {
+        return Ok(());
+    }
+    let data = data.get(..cur.len()).unwrap_or(data);
+    unfilter(filter, data, prev, cur);
+    for (i, b) in boxes.iter().enumerate() {
+        if (b.y..b.y + b.height).contains(&y) {
+            check_box_row(i, b, y, cur, f)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reverses PNG filter `filter` (0–4) for 3-byte pixels: `cur` = row `data` unfiltered against
+/// `prev`, the unfiltered row above (all zero above the first row).
+fn unfilter(filter: u8, data: &[u8], prev: &[u8], cur: &mut [u8]) {
+    let n = data.len().min(prev.len()).min(cur.len());
+    let (data, prev, cur) = (&data[..n], &prev[..n], &mut cur[..n]);
+    match filter {
+        1 => {
+            let mut a = [0u8; 3];
+            for (c, d) in cur.chunks_exact_mut(3).zip(data.chunks_exact(3)) {
+                for k in 0..3 {
+                    a[k] = d[k].wrapping_add(a[k]);
+                    c[k] = a[k];
+                }
+            }
+        }
+        2 => {
+            for ((c, &d), &p) in cur.iter_mut().zip(data).zip(prev) {
+                *c = d.wrapping_add(p);
+            }
+        }
+        3 => {
+            let mut a = [0u8; 3];
+            for ((c, d), p) in cur
+                .chunks_exact_mut(3)
+                .zip(data.chunks_exact(3))
+                .zip(prev.chunks_exact(3))
+            {
+                for k in 0..3 {
+                    let avg = ((u16::from(a[k]) + u16::from(p[k])) / 2) as u8;
+                    a[k] = d[k].wrapping_add(avg);
+                    c[k] = a[k];
+                }
+            }
+        }
+        4 => {
+            let (mut a, mut ul) = ([0u8; 3], [0u8; 3]);
+            for ((c, d), p) in cur
+                .chunks_exact_mut(3)
+                .zip(data.chunks_exact(3))
+                .zip(prev.chunks_exact(3))
+            {
+                for k in 0..3 {
+                    a[k] = d[k].wrapping_add(paeth(a[k], p[k], ul[k]));
+                    c[k] = a[k];
+                    ul[k] = p[k];
+                }
+            }
+        }
+        _ => cur.copy_from_slice(data),
+    }
+}
+
+/// The Paeth predictor of the PNG specification: whichever of left, up and upper-left is
+/// nearest to left + up − upper-left, ties in that order.
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let (ia, ib, ic) = (i16::from(a), i16::from(b), i16::from(c));
+    let p = ia + ib - ic;
+    let (pa, pb, pc) = ((p - ia).abs(), (p - ib).abs(), (p - ic).abs());
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
 }
 
 /// The general path for any other PNG layout: a full decode with the `image` crate.
@@ -266,7 +444,9 @@ fn check_box_row(i: usize, b: &PixelBox, y: u32, row: &[u8], f: [u8; 3]) -> Resu
     }
 }
 
-fn check_png_structure(bytes: &[u8], width: u32, height: u32) -> Result<Vec<String>> {
+/// The chunk walk: signature, allowlist, every CRC, IHDR first with the expected size and no
+/// alpha, nothing after IEND.
+fn check_png_structure(bytes: &[u8], width: u32, height: u32) -> Result<PngWalk> {
     let walk = walk_png(bytes).map_err(fail)?;
     let trailing = bytes.len() - walk.end;
     if trailing > 0 {
@@ -300,7 +480,24 @@ fn check_png_structure(bytes: &[u8], width: u32, height: u32) -> Result<Vec<Stri
     if matches!(ihdr[9], 4 | 6) {
         return Err(fail("the PNG colour type has an alpha channel"));
     }
-    Ok(walk.chunks.iter().map(|c| c.name()).collect())
+    for c in &walk.chunks {
+        let body = bytes.get(c.offset + 4..c.data.end);
+        let stored = bytes.get(c.data.end..c.data.end + 4);
+        let ok = match (body, stored) {
+            (Some(body), Some(s)) => {
+                crc32fast::hash(body) == u32::from_be_bytes([s[0], s[1], s[2], s[3]])
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(fail(format!(
+                "chunk {} at byte {} has a wrong CRC",
+                c.name(),
+                c.offset
+            )));
+        }
+    }
+    Ok(walk)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1147,6 +1344,220 @@ mod tests {
         w.write_image_data(&px).unwrap();
         w.finish().unwrap();
         assert!(verify(&grey, OutputFormat::Png, 8, 8, &b, Rgb::BLACK).is_err());
+    }
+
+    /// Rows of `img` with PNG filter `filters(y)` applied (3-byte pixels), filter byte first.
+    fn filtered(img: &RgbImage, filters: impl Fn(u32) -> u8) -> Vec<u8> {
+        let stride = img.width() as usize * 3;
+        let raw = img.as_raw();
+        let mut out = Vec::new();
+        for y in 0..img.height() {
+            let row = &raw[y as usize * stride..][..stride];
+            let zero = vec![0u8; stride];
+            let up = if y == 0 {
+                &zero[..]
+            } else {
+                &raw[(y as usize - 1) * stride..][..stride]
+            };
+            let f = filters(y);
+            out.push(f);
+            for i in 0..stride {
+                let a = if i >= 3 { row[i - 3] } else { 0 };
+                let c = if i >= 3 { up[i - 3] } else { 0 };
+                let pred = match f {
+                    1 => a,
+                    2 => up[i],
+                    3 => ((u16::from(a) + u16::from(up[i])) / 2) as u8,
+                    4 => paeth(a, up[i], c),
+                    _ => 0,
+                };
+                out.push(row[i].wrapping_sub(pred));
+            }
+        }
+        out
+    }
+
+    fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(data);
+        c.extend_from_slice(&crc32fast::hash(&c[4..]).to_be_bytes());
+        c
+    }
+
+    /// An 8-bit RGB PNG around a zlib stream, split into IDAT chunks of `split` bytes.
+    fn png_file(w: u32, h: u32, zlib: &[u8], split: usize) -> Vec<u8> {
+        let mut ihdr = w.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut f = b"\x89PNG\r\n\x1a\n".to_vec();
+        f.extend(chunk(b"IHDR", &ihdr));
+        for part in zlib.chunks(split) {
+            f.extend(chunk(b"IDAT", part));
+        }
+        f.extend(chunk(b"IEND", &[]));
+        f
+    }
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+    }
+
+    #[test]
+    fn png_rows_with_every_filter_and_chunking_pass() {
+        let fill = Rgb {
+            r: 200,
+            g: 10,
+            b: 60,
+        };
+        let b = [pb(4, 5, 30, 12), pb(50, 30, 13, 9)];
+        let img = burned(64, 48, &b, fill);
+        for split in [1, 7, 1000, 1 << 20] {
+            let rows = filtered(&img, |y| (y % 5) as u8);
+            let png = png_file(64, 48, &zlib(&rows), split);
+            let v = verify(&png, OutputFormat::Png, 64, 48, &b, fill)
+                .unwrap_or_else(|e| panic!("split {split}: {e}"));
+            assert_eq!(v.boxes_checked, 2);
+        }
+        // Stored (uncompressed) deflate blocks too.
+        let rows = filtered(&img, |_| 4);
+        let stored = miniz_oxide::deflate::compress_to_vec_zlib(&rows, 0);
+        assert!(verify(
+            &png_file(64, 48, &stored, 999),
+            OutputFormat::Png,
+            64,
+            48,
+            &b,
+            fill
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn png_box_pixel_changed_through_a_row_above_fails() {
+        // The box's rows are Up, Avg or Paeth filtered: changing a stored byte in the row just
+        // above the box (outside it) changes the box's pixels as every decoder shows them.
+        let b = [pb(10, 20, 20, 10)];
+        let img = burned(48, 40, &b, Rgb::BLACK);
+        for f in [2u8, 3, 4] {
+            let mut rows = filtered(&img, |_| f);
+            let stride = 1 + 48 * 3;
+            assert!(verify(
+                &png_file(48, 40, &zlib(&rows), 4096),
+                OutputFormat::Png,
+                48,
+                40,
+                &b,
+                Rgb::BLACK
+            )
+            .is_ok());
+            rows[19 * stride + 1 + 15 * 3] ^= 0x40;
+            let png = png_file(48, 40, &zlib(&rows), 4096);
+            let e = verify(&png, OutputFormat::Png, 48, 40, &b, Rgb::BLACK).unwrap_err();
+            assert!(e.to_string().contains("not solid fill"), "filter {f}: {e}");
+        }
+        // A Paeth-filtered box row with one pixel off, at the box's right edge.
+        let mut bad = img.clone();
+        bad.get_pixel_mut(29, 25).0[1] = 1;
+        let png = png_file(48, 40, &zlib(&filtered(&bad, |_| 4)), 100);
+        assert!(verify(&png, OutputFormat::Png, 48, 40, &b, Rgb::BLACK).is_err());
+    }
+
+    #[test]
+    fn png_stream_of_the_wrong_length_or_damaged_below_the_boxes_fails() {
+        let b = [pb(2, 2, 10, 5)];
+        let img = burned(32, 24, &b, Rgb::BLACK);
+        let rows = filtered(&img, |y| (y % 5) as u8);
+        let stride = 1 + 32 * 3;
+        let check = |rows: &[u8], what: &str| {
+            let png = png_file(32, 24, &zlib(rows), 50);
+            let e = verify(&png, OutputFormat::Png, 32, 24, &b, Rgb::BLACK).unwrap_err();
+            assert!(e.to_string().contains(what), "{e}");
+        };
+        check(&rows[..rows.len() - stride], "expected");
+        check(&rows[..rows.len() - 1], "expected");
+        let mut long = rows.clone();
+        long.extend_from_slice(&rows[..stride]);
+        check(&long, "more than the image");
+        let mut bad_filter = rows.clone();
+        bad_filter[20 * stride] = 5;
+        check(&bad_filter, "filter type 5");
+        // A byte changed in the last row (stored deflate blocks): the Adler-32 catches it.
+        let mut z = miniz_oxide::deflate::compress_to_vec_zlib(&rows, 0);
+        let n = z.len();
+        z[n - 6] ^= 0x10;
+        let e = verify(
+            &png_file(32, 24, &z, 50),
+            OutputFormat::Png,
+            32,
+            24,
+            &b,
+            Rgb::BLACK,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("inflate"), "{e}");
+        // The stream cut short (the file otherwise well formed).
+        let e = verify(
+            &png_file(32, 24, &z[..n / 2], 50),
+            OutputFormat::Png,
+            32,
+            24,
+            &b,
+            Rgb::BLACK,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("early") || e.to_string().contains("inflate"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn png_bytes_after_the_stream_a_bad_crc_or_split_idat_fail() {
+        let b = [pb(2, 2, 10, 5)];
+        let img = burned(32, 24, &b, Rgb::BLACK);
+        let z = zlib(&filtered(&img, |_| 2));
+        assert!(verify(
+            &png_file(32, 24, &z, 64),
+            OutputFormat::Png,
+            32,
+            24,
+            &b,
+            Rgb::BLACK
+        )
+        .is_ok());
+        for extra in [&b"J"[..], b"Jane", b"Jane Doe 1957-03-14"] {
+            let mut z2 = z.clone();
+            z2.extend_from_slice(extra);
+            for split in [64, 1 << 20] {
+                let e = verify(
+                    &png_file(32, 24, &z2, split),
+                    OutputFormat::Png,
+                    32,
+                    24,
+                    &b,
+                    Rgb::BLACK,
+                )
+                .unwrap_err();
+                assert!(e.to_string().contains("follow"), "{extra:?} {split}: {e}");
+            }
+        }
+        // A CRC off by one bit, in IHDR and in an IDAT.
+        let good = png_file(32, 24, &z, 64);
+        for at in [8 + 8 + 13, 33 + 8 + 64] {
+            let mut bad = good.clone();
+            bad[at] ^= 1;
+            let e = verify(&bad, OutputFormat::Png, 32, 24, &b, Rgb::BLACK).unwrap_err();
+            assert!(e.to_string().contains("CRC"), "{e}");
+        }
+        // IDAT chunks with another chunk between them.
+        let mut split = good[..33].to_vec();
+        split.extend(chunk(b"IDAT", &z[..40]));
+        split.extend(chunk(b"PLTE", &[0, 0, 0]));
+        split.extend(chunk(b"IDAT", &z[40..]));
+        split.extend(chunk(b"IEND", &[]));
+        let e = verify(&split, OutputFormat::Png, 32, 24, &b, Rgb::BLACK).unwrap_err();
+        assert!(e.to_string().contains("consecutive"), "{e}");
     }
 
     #[test]
