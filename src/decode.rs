@@ -208,17 +208,53 @@ fn frame_count(bytes: &[u8], format: InputFormat) -> u32 {
     }
 }
 
+/// Refuses, before any work, a format whose decoder this build leaves out: everything but JPEG
+/// and PNG without the `all-formats` feature (the web app's core module).
+fn in_this_build(format: InputFormat) -> Result<()> {
+    match format {
+        InputFormat::Jpeg | InputFormat::Png => Ok(()),
+        _ if cfg!(feature = "all-formats") => Ok(()),
+        _ => Err(Error::NeedsFullModule {
+            format: format.name(),
+        }),
+    }
+}
+
 /// Reads format, size, orientation and alpha from the headers, under the same limits as
 /// [`decode`], so a file that inspects fine is one that can be opened.
 pub fn header(bytes: &[u8]) -> Result<Header> {
     let format = sniff(bytes)?;
+    in_this_build(format)?;
+    if format == InputFormat::Jpeg && !cfg!(feature = "all-formats") {
+        // No JPEG decoder in this build to ask: read the frame header directly.
+        let (width, height) = crate::jpeg::frame_size(bytes)?;
+        check_size(width, height)?;
+        if width == 0 || height == 0 {
+            return Err(Error::Corrupt {
+                format: format.name(),
+                detail: format!("it claims a size of {width} × {height} pixels"),
+            });
+        }
+        return Ok(Header {
+            format,
+            width,
+            height,
+            orientation: crate::jpeg::exif_orientation(bytes),
+            alpha_channel: false,
+            frames: 1,
+        });
+    }
     let data = pixels_only(bytes, format);
     let mut decoder = open(&data, format)?;
     let (width, height) = decoder.dimensions();
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms)
-        .to_exif();
+    let orientation = if format == InputFormat::Jpeg {
+        crate::jpeg::exif_orientation(bytes)
+    } else {
+        decoder
+            .orientation()
+            .unwrap_or(image::metadata::Orientation::NoTransforms)
+            .to_exif()
+    };
     Ok(Header {
         format,
         width,
@@ -245,11 +281,12 @@ fn refuse_cut_short(bytes: &[u8], format: InputFormat) -> Result<()> {
     Ok(())
 }
 
-/// Decodes `bytes` into the picture a person sees, flattened onto `background`.
-pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
-    let format = sniff(bytes)?;
-    refuse_cut_short(bytes, format)?;
-    let frames = frame_count(bytes, format);
+/// Decodes `bytes` with the `image` crate's decoder for `format`; returns the pixels and the
+/// orientation the decoder read.
+fn with_image_crate(
+    bytes: &[u8],
+    format: InputFormat,
+) -> Result<(DynamicImage, image::metadata::Orientation)> {
     let data = pixels_only(bytes, format);
     let mut decoder = open(&data, format)?;
     let size = decoder.dimensions();
@@ -259,7 +296,38 @@ pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let dynamic =
         DynamicImage::from_decoder(decoder).map_err(|e| map_err(format, e, Some(size)))?;
-    drop(data);
+    Ok((dynamic, orientation))
+}
+
+/// Decodes a JPEG's pixels (as stored, before orientation): the one place the JPEG pixel
+/// decoder is chosen. Without the `all-formats` feature there is none yet, and the full
+/// module decodes JPEG pixels.
+fn jpeg_pixels(bytes: &[u8]) -> Result<DynamicImage> {
+    #[cfg(feature = "all-formats")]
+    return Ok(with_image_crate(bytes, InputFormat::Jpeg)?.0);
+    #[cfg(not(feature = "all-formats"))]
+    {
+        let _ = bytes;
+        Err(Error::NeedsFullModule {
+            format: InputFormat::Jpeg.name(),
+        })
+    }
+}
+
+/// Decodes `bytes` into the picture a person sees, flattened onto `background`.
+pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
+    let format = sniff(bytes)?;
+    in_this_build(format)?;
+    refuse_cut_short(bytes, format)?;
+    let frames = frame_count(bytes, format);
+    let (dynamic, orientation) = if format == InputFormat::Jpeg {
+        let orientation =
+            image::metadata::Orientation::from_exif(crate::jpeg::exif_orientation(bytes))
+                .unwrap_or(image::metadata::Orientation::NoTransforms);
+        (jpeg_pixels(bytes)?, orientation)
+    } else {
+        with_image_crate(bytes, format)?
+    };
     let (flat, hidden_under_transparent, had_alpha) = flatten(dynamic, background);
     let image = crate::orient::orient(flat, orientation.to_exif());
     Ok(Decoded {
@@ -372,6 +440,54 @@ mod tests {
         let img = RgbaImage::from_pixel(1, 1, Rgba([0, 0, 0, 128]));
         let (out, _, _) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
         assert_eq!(out.get_pixel(0, 0).0, [127, 127, 127]);
+    }
+
+    /// The core build (no `all-formats`): GIF, WebP, TIFF and BMP, and JPEG pixels, ask for the
+    /// full module; JPEG headers, PNG, and JPEG to JPEG (lossless) work.
+    #[cfg(not(feature = "all-formats"))]
+    #[test]
+    fn the_core_build_sends_what_it_lacks_to_the_full_module() {
+        let fixture = |name: &str| {
+            std::fs::read(format!(
+                "{}/tests/fixtures/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap()
+        };
+        for (name, format) in [
+            ("gif-still.gif", "GIF"),
+            ("webp-lossy.webp", "WebP"),
+            ("tiff-rgb.tiff", "TIFF"),
+            ("bmp-rgb.bmp", "BMP"),
+        ] {
+            let bytes = fixture(name);
+            let want = Error::NeedsFullModule { format };
+            assert_eq!(header(&bytes).err(), Some(want.clone()), "{name}");
+            assert_eq!(
+                decode(&bytes, Rgb::WHITE).err(),
+                Some(want.clone()),
+                "{name}"
+            );
+            assert_eq!(want.code(), "needs-full-module");
+        }
+        let jpeg = fixture("orient-6.jpg");
+        let head = header(&jpeg).unwrap();
+        assert_eq!((head.width, head.height, head.orientation), (64, 96, 6));
+        assert_eq!(
+            decode(&jpeg, Rgb::WHITE).err(),
+            Some(Error::NeedsFullModule { format: "JPEG" })
+        );
+        let boxes = [crate::Rect {
+            x: 1.0,
+            y: 1.0,
+            width: 8.0,
+            height: 8.0,
+        }];
+        let out =
+            crate::redact(&fixture("jpeg-baseline.jpg"), &boxes, &Default::default()).unwrap();
+        assert_eq!(out.report.path, crate::jpeg::Path::Lossless);
+        let png = decode(&fixture("png-rgb8.png"), Rgb::WHITE).unwrap();
+        assert_eq!(png.image.dimensions(), (96, 64));
     }
 
     #[test]

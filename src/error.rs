@@ -38,6 +38,31 @@ pub enum Error {
     Encode { detail: String },
     /// The produced file failed its own verification and was withheld (a bug, never a pass).
     Verification { detail: String },
+    /// This build leaves out the decoder `format` needs (the web app's core module, built
+    /// without the `all-formats` feature); the full module opens it. The page's worker
+    /// recognises this by [`Error::code`] and retries there, so a person never sees it.
+    NeedsFullModule { format: &'static str },
+}
+
+impl Error {
+    /// A stable, machine-readable name for the kind of error (the wasm edge passes it to JS as
+    /// the thrown error's `code`); the message is for people and may change.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Empty => "empty",
+            Error::Unsupported { .. } => "unsupported",
+            Error::UnsupportedVariant { .. } => "unsupported-variant",
+            Error::Truncated { .. } => "truncated",
+            Error::Corrupt { .. } => "corrupt",
+            Error::TooLarge { .. } => "too-large",
+            Error::NoBoxes => "no-boxes",
+            Error::BadBox { .. } => "bad-box",
+            Error::BadOption { .. } => "bad-option",
+            Error::Encode { .. } => "encode",
+            Error::Verification { .. } => "verification",
+            Error::NeedsFullModule { .. } => "needs-full-module",
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -72,6 +97,10 @@ impl fmt::Display for Error {
             Error::Verification { detail } => write!(
                 f,
                 "the new file failed its safety check and was not released: {detail}"
+            ),
+            Error::NeedsFullModule { format } => write!(
+                f,
+                "this build of Occlude cannot decode {format} images; the full build can"
             ),
         }
     }

@@ -25,7 +25,6 @@ pub use encode::{OutputFormat, DEFAULT_QUALITY};
 pub use error::{Error, Result};
 pub use sniff::InputFormat;
 
-use image::DynamicImage;
 use serde::{Deserialize, Serialize};
 
 /// How to redact: fill colour, background for transparency, and the output file's format.
@@ -275,7 +274,11 @@ pub fn preview(input: &[u8], max_side: u32, background: Rgb) -> Result<Preview> 
         d.image
     };
     let (preview_width, preview_height) = small.dimensions();
-    let rgba = DynamicImage::ImageRgb8(small).into_rgba8().into_raw();
+    let mut rgba = Vec::with_capacity(small.as_raw().len() / 3 * 4);
+    for px in small.as_raw().chunks_exact(3) {
+        rgba.extend_from_slice(px);
+        rgba.push(255);
+    }
     Ok(Preview {
         width,
         height,

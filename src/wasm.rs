@@ -1,6 +1,6 @@
 //! The WebAssembly binding (wasm32 only): a thin layer that turns JS arguments into core calls
 //! and core results into JS values. The core never sees a wasm type; the one place a core
-//! [`Error`] becomes a [`JsError`] is [`js_error`].
+//! [`Error`] becomes a JS error is [`js_error`].
 
 use crate::{Error, Options, Rect};
 use serde::Deserialize;
@@ -13,13 +13,18 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// The one conversion from a core error to a JS error; its message is written for people.
-fn js_error(e: Error) -> JsError {
-    JsError::new(&e.to_string())
+/// The one conversion from a core error to a JS `Error`: its message is written for people,
+/// its `code` property is [`Error::code`] for programs (the worker loads the full module on
+/// `needs-full-module`).
+fn js_error(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    // Setting a property on a fresh Error object cannot fail; if it did, the message remains.
+    let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());
+    err.into()
 }
 
 /// A malformed request from the page is reported as a bad option, in the core's words.
-fn bad_request(e: serde_json::Error) -> JsError {
+fn bad_request(e: serde_json::Error) -> JsValue {
     js_error(Error::BadOption {
         detail: format!("the request is not valid: {e}"),
     })
@@ -54,8 +59,8 @@ impl Redaction {
     }
 
     /// The report as JSON (camelCase keys; see `occlude::Report`).
-    pub fn report_json(&self) -> Result<String, JsError> {
-        serde_json::to_string(&self.report).map_err(|e| JsError::new(&e.to_string()))
+    pub fn report_json(&self) -> Result<String, JsValue> {
+        serde_json::to_string(&self.report).map_err(|e| JsError::new(&e.to_string()).into())
     }
 
     /// The MIME type of the new file, e.g. `image/jpeg`.
@@ -73,7 +78,7 @@ impl Redaction {
 /// `{"boxes":[{"x","y","width","height"}], "options":{"fill","background","format","quality"}}`.
 /// Box coordinates are in pixels of the image as seen (after EXIF orientation).
 #[wasm_bindgen]
-pub fn redact(input: &[u8], request_json: &str) -> Result<Redaction, JsError> {
+pub fn redact(input: &[u8], request_json: &str) -> Result<Redaction, JsValue> {
     let request: Request = serde_json::from_str(request_json).map_err(bad_request)?;
     let options = request.options.unwrap_or_default();
     let out = crate::redact_timed(input, &request.boxes, &options, &now_ms).map_err(js_error)?;
@@ -102,9 +107,9 @@ fn now_ms() -> f64 {
 /// Reads a file's format, size and orientation without decoding its pixels; JSON of
 /// `occlude::Inspection` (camelCase keys).
 #[wasm_bindgen]
-pub fn inspect(input: &[u8]) -> Result<String, JsError> {
+pub fn inspect(input: &[u8]) -> Result<String, JsValue> {
     let inspection = crate::inspect(input).map_err(js_error)?;
-    serde_json::to_string(&inspection).map_err(|e| JsError::new(&e.to_string()))
+    serde_json::to_string(&inspection).map_err(|e| JsError::new(&e.to_string()).into())
 }
 
 /// A downscaled picture of the image exactly as it will be burned (oriented and flattened).
@@ -173,7 +178,7 @@ impl Preview {
 /// Decodes `input` as [`redact`] will, scaled to fit `max_side` pixels a side; transparency
 /// is flattened onto `background` (`#RRGGBB`).
 #[wasm_bindgen]
-pub fn preview(input: &[u8], max_side: u32, background: &str) -> Result<Preview, JsError> {
+pub fn preview(input: &[u8], max_side: u32, background: &str) -> Result<Preview, JsValue> {
     let background = background.parse().map_err(js_error)?;
     let inner = crate::preview(input, max_side, background).map_err(js_error)?;
     Ok(Preview { inner })

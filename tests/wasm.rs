@@ -6,7 +6,7 @@
 use image::{ImageFormat, Rgb, RgbImage, RgbaImage};
 use occlude::wasm::{inspect, preview, redact, version};
 use std::io::Cursor;
-use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -44,16 +44,23 @@ fn jpeg_with_orientation(w: u32, h: u32, orientation: u16) -> Vec<u8> {
     out
 }
 
-/// The message of a `JsError`, as the page would show it.
-fn message(e: JsError) -> String {
-    let v: JsValue = e.into();
+/// The message of a thrown JS `Error`, as the page would show it.
+fn message(v: JsValue) -> String {
     match v.dyn_into::<js_sys::Error>() {
         Ok(err) => String::from(err.message()),
         Err(v) => format!("not an Error: {v:?}"),
     }
 }
 
-fn err_of<T>(r: Result<T, JsError>) -> String {
+/// The `code` property of a thrown error (`Error::code` of the core).
+fn code(v: &JsValue) -> String {
+    js_sys::Reflect::get(v, &"code".into())
+        .ok()
+        .and_then(|c| c.as_string())
+        .unwrap_or_default()
+}
+
+fn err_of<T>(r: Result<T, JsValue>) -> String {
     match r {
         Ok(_) => panic!("expected an error"),
         Err(e) => message(e),
@@ -266,4 +273,25 @@ fn bad_input_gives_readable_errors() {
 #[wasm_bindgen_test]
 fn jpeg_encoder_simd_equals_scalar() {
     assert_eq!(occlude::jpeg::encoder::simd_mismatches(2000), 0);
+}
+
+/// Every thrown error carries the core's stable `code`; the worker reads it, never the text.
+#[wasm_bindgen_test]
+fn errors_carry_a_stable_code() {
+    let png = encoded(20, 20, ImageFormat::Png);
+    let cases: [(Result<(), JsValue>, &str); 4] = [
+        (redact(&[], ONE_BOX).map(drop), "empty"),
+        (redact(&png, r#"{"boxes":[]}"#).map(drop), "no-boxes"),
+        (redact(&png, "not json").map(drop), "bad-option"),
+        (inspect(b"%PDF-1.7").map(drop), "unsupported"),
+    ];
+    for (result, want) in cases {
+        match result {
+            Ok(()) => panic!("expected a {want} error"),
+            Err(e) => assert_eq!(code(&e), want, "{}", message(e.clone())),
+        }
+    }
+    // This test binary is the full build: a GIF decodes and never asks for the full module.
+    let gif = encoded(8, 8, ImageFormat::Gif);
+    assert!(preview(&gif, 100, "#ffffff").is_ok());
 }

@@ -295,7 +295,8 @@ function summarise(r) {
     out: median(o.map((x) => x.outBytes)),
     memory: Math.max(...o.map((x) => x.memoryAfter)),
     memoryInit: Math.max(...o.map((x) => x.memoryInit)),
-    path: [...new Set(o.map((x) => x.path))].join('/'),
+    path: [...new Set(o.map((x) => `${x.path} (${x.module ?? 'core'} module)`))].join('/'),
+    fullLoad: median(o.map((x) => x.fullLoadMs ?? 0)),
     pathReason: o[0].pathReason,
     size: `${o[0].width}×${o[0].height}`,
   };
@@ -378,9 +379,14 @@ async function main() {
         log(`drag test failed: ${e.message}`);
       }
     }
-    const wasmBytes = readFileSync(join(snap, 'pkg', 'occlude_bg.wasm'));
+    const wasmSize = (name) => {
+      if (!existsSync(join(snap, 'pkg', name))) return null; // e.g. a build from before the split
+      const bytes = readFileSync(join(snap, 'pkg', name));
+      return { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    };
+    const wasm = { core: wasmSize('occlude_bg.wasm'), full: wasmSize('occlude_full_bg.wasm') };
     info.loadEnd = loadavg();
-    out = { info, browserVersion: browser.version(), rows, weight, drag, simd: cases.simd, images: cases.images, wasm: { bytes: wasmBytes.length, gzip: gzipSync(wasmBytes, { level: 9 }).length }, seconds: (Date.now() - started) / 1000 };
+    out = { info, browserVersion: browser.version(), rows, weight, drag, simd: cases.simd, images: cases.images, wasm, seconds: (Date.now() - started) / 1000 };
   } finally {
     await browser.close();
     await server.close();
@@ -406,7 +412,7 @@ function render(out, opts) {
   L.push(`- Browser: ${info.chromiumVersion} (Playwright reports ${out.browserVersion}), headless, software rendering (\`--disable-gpu\`)`);
   L.push(`- CPU: ${info.cpu}, ${info.nproc} cores${info.mem ? `, ${info.mem} memory` : ''}`);
   L.push(`- Load average (1, 5, 15 min) at start ${info.load.map((x) => x.toFixed(1)).join(', ')}, at end ${info.loadEnd.map((x) => x.toFixed(1)).join(', ')} (other work on the machine slows both paths; the ratios are measured side by side)`);
-  L.push(`- wasm SIMD128 available: ${out.simd ? 'yes' : 'no'}; module \`pkg/occlude_bg.wasm\`: ${kb(out.wasm.bytes)} (${kb(out.wasm.gzip)} gzipped)`);
+  L.push(`- wasm SIMD128 available: ${out.simd ? 'yes' : 'no'}; core module \`pkg/occlude_bg.wasm\` (JPEG, PNG; loaded up front): ${kb(out.wasm.core.bytes)} (${kb(out.wasm.core.gzip)} gzipped); full module \`pkg/occlude_full_bg.wasm\` (all formats; fetched when a file needs it): ${out.wasm.full ? `${kb(out.wasm.full.bytes)} (${kb(out.wasm.full.gzip)} gzipped)` : 'none in this build'}`);
   L.push(`- Median of ${opts.runs} runs after one warm-up, one page session; inputs drawn in the page: ${Object.entries(out.images).filter(([k]) => k !== 'generateMs').map(([k, v]) => `${k} ${v.width}×${v.height} ${mb(v.bytes)}`).join(', ')}`);
   L.push('- Boxes (fractions of the image as seen): (0.05, 0.05, 0.30, 0.06), (0.55, 0.40, 0.20, 0.15), (0.10, 0.85, 0.50, 0.05); JPEG quality 90 / 0.9');
   L.push('');
@@ -416,7 +422,7 @@ function render(out, opts) {
   L.push('');
   L.push(table(rows));
   L.push('');
-  L.push('Paths taken: ' + rows.map((r) => `${r.id}: ${r.occ.path}`).join('; ') + '.');
+  L.push('Paths taken: ' + rows.map((r) => `${r.id}: ${r.occ.path}${r.occ.fullLoad ? ` (full module loaded in ${ms(r.occ.fullLoad)} ms, inside "total")` : ''}`).join('; ') + '.');
   L.push('');
   L.push('## Memory');
   L.push('');
@@ -436,6 +442,10 @@ function render(out, opts) {
     L.push('|---|--:|--:|');
     for (const f of weight.pageFiles) L.push(`| ${f.path} | ${f.bytes} | ${f.gzip} |`);
     L.push(`| **total (page and its engine worker)** | ${weight.pageBytes} | **${weight.pageGzip} (${kb(weight.pageGzip)})** |`);
+    L.push('');
+    L.push(weight.pageFiles.some((f) => f.path.endsWith('/occlude_full_bg.wasm'))
+      ? '**The full module was fetched by the first load** (it should wait until a file needs it).'
+      : 'The full module (`pkg/occlude_full_bg.wasm`) is not part of the first load: the worker fetches it only for a file the core module cannot open.');
     if (weight.swFiles.length) {
       L.push('');
       L.push(`The service worker then precaches ${weight.swFiles.length} files in the background (${kb(weight.swGzip)} gzipped: ${weight.swFiles.slice(0, 6).map((f) => `${f.path} ${kb(f.gzip)}`).join(', ')}${weight.swFiles.length > 6 ? ', …' : ''}); not counted above.`);

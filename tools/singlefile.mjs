@@ -10,10 +10,13 @@
 // - index.html's module scripts and everything they import, bundled into ONE inline
 //   <script type="module"> (a small bundler below: each module becomes a function scope;
 //   `import.meta.url` becomes the URL the module would have next to this file).
-// - The worker (worker/worker.js and the wasm-bindgen glue pkg/occlude.js, bundled the same
-//   way) as a string that the page turns into a Blob URL; `new Worker(<…/worker/worker.js>)`
-//   is pointed at that Blob URL. The wasm is base64 inside the worker's code and is passed to
-//   the glue's initSync() as bytes: it is never fetched.
+// - The worker (worker/worker.js and both wasm-bindgen glues, pkg/occlude.js for the core module
+//   and pkg/occlude_full.js for the full one, bundled the same way) as a string that the page
+//   turns into a Blob URL; `new Worker(<…/worker/worker.js>)` is pointed at that Blob URL. Both
+//   wasm modules are base64 inside the worker's code and are passed to their glue's initSync()
+//   as bytes: never fetched. The core is instantiated when the worker starts; the full module
+//   only when the worker first asks for it (the worker's dynamic import() of its glue becomes
+//   the bundled module, whose init function then instantiates the inlined bytes).
 // - Its own Content-Security-Policy (see singleFileCsp below for why each part is there).
 
 import { createHash } from 'node:crypto';
@@ -25,6 +28,8 @@ const LEFT_OUT = new Set(['js/pwa.js']); // service worker & share target: http(
 const WORKER = 'worker/worker.js';
 const GLUE = 'pkg/occlude.js';
 const WASM = 'pkg/occlude_bg.wasm';
+const FULL_GLUE = 'pkg/occlude_full.js';
+const FULL_WASM = 'pkg/occlude_full_bg.wasm';
 const MIME = { '.png': 'image/png', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.jpg': 'image/jpeg', '.woff2': 'font/woff2' };
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('base64');
@@ -133,7 +138,10 @@ function transform(dist, path, src) {
     return `${kw} ${name}`;
   });
   if (/^export\s/m.test(code)) fail(path, 'an export form');
-  if (/\bimport\s*\(/.test(code)) fail(path, 'dynamic import()');
+  // import('./x.js') with a literal relative path → the bundled module (bundled like a static
+  // import, so it is defined before this module runs).
+  code = code.replace(/\bimport\s*\(\s*(['"])(\.\.?\/[^'"\n]+)\1\s*\)/g, (_, _q, spec) => `Promise.resolve(${dep(spec)})`);
+  if (/\bimport\s*\(/.test(code)) fail(path, 'dynamic import() of anything but a literal relative path');
   // new URL('../css/x.css', import.meta.url) → a Blob URL of the inlined stylesheet.
   code = code.replace(/\bnew\s+URL\(\s*(['"])([^'"\n]+)\1\s*,\s*import\.meta\.url\s*\)/g, (m, _q, ref) => {
     const target = posix.normalize(posix.join(posix.dirname(path), ref));
@@ -229,16 +237,24 @@ export function buildSingleFile(dist) {
     return `${a}data:${type};base64,${readFileSync(file).toString('base64')}${b}`;
   });
 
-  // The worker: glue + worker.js, the wasm initialised from bytes before worker.js runs.
-  const wasm = readFileSync(join(dist, WASM)).toString('base64');
+  // The worker: both glues + worker.js. The core wasm is initialised from its bytes before
+  // worker.js runs; the full module's init function is replaced by one that instantiates its
+  // inlined bytes when the worker first calls it.
+  const inlined = Object.fromEntries([WASM, FULL_WASM].map((p) => [p, readFileSync(join(dist, p)).toString('base64')]));
+  const mod = (p) => `__occlude_modules[${JSON.stringify(p)}]`;
   const workerCode = [
     '"use strict";',
     '// Occlude image engine (single-file build): the wasm bytes are below; nothing is fetched.',
     'const __occlude_modules = Object.create(null);',
     'const __occlude_url = (path) => new URL(path, self.__OCCLUDE_BASE__ || "file:///occlude/").href;',
-    `const __occlude_wasm = ${JSON.stringify(wasm)};`,
-    'const __occlude_bytes = () => { const s = atob(__occlude_wasm); const b = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i); return b; };',
-    bundle(dist, [WORKER], { after: { [GLUE]: `__occlude_modules[${JSON.stringify(GLUE)}].initSync({ module: __occlude_bytes() });` } }).code,
+    `const __occlude_wasm = ${JSON.stringify(inlined)};`,
+    'const __occlude_bytes = (path) => { const s = atob(__occlude_wasm[path]); const b = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i); return b; };',
+    bundle(dist, [WORKER], {
+      after: {
+        [GLUE]: `${mod(GLUE)}.initSync({ module: __occlude_bytes(${JSON.stringify(WASM)}) });`,
+        [FULL_GLUE]: `{ const glue = ${mod(FULL_GLUE)}; ${mod(FULL_GLUE)} = Object.freeze({ ...glue, default: async () => glue.initSync({ module: __occlude_bytes(${JSON.stringify(FULL_WASM)}) }) }); }`,
+      },
+    }).code,
   ].join('\n');
   const page = bundle(dist, entries);
   const sheets = Object.fromEntries(page.assets.map((p) => [p, inlineCss(dist, p)]));

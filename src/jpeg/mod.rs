@@ -357,20 +357,110 @@ fn lossless_reason(repadded: usize, how: &[String]) -> String {
     )
 }
 
-/// The EXIF orientation (1–8) exactly as the pixel path reads it (via the `image` crate's JPEG
-/// decoder); 1 when absent or unreadable.
+/// The marker segments before the first scan, as (marker, payload), in file order. Stops
+/// quietly at the first scan or where the structure breaks: callers read what is there.
+fn header_segments(b: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut out = Vec::new();
+    if b.get(..2) != Some(&[0xFF, 0xD8]) {
+        return out;
+    }
+    let mut pos = 2usize;
+    while b.get(pos) == Some(&0xFF) {
+        let mut m = pos + 1;
+        while b.get(m) == Some(&0xFF) {
+            m += 1; // fill bytes
+        }
+        let Some(&marker) = b.get(m) else { break };
+        pos = m + 1;
+        if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            continue; // no length
+        }
+        if marker == 0xD8 || marker == 0xD9 || marker == 0xDA || marker == 0x00 {
+            break;
+        }
+        let Some(len) = b
+            .get(pos..pos + 2)
+            .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
+        else {
+            break;
+        };
+        let Some(payload) = len.checked_sub(2).and_then(|n| b.get(pos + 2..pos + 2 + n)) else {
+            break;
+        };
+        out.push((marker, payload));
+        pos += len;
+    }
+    out
+}
+
+/// The EXIF orientation (1–8) of a JPEG, read the way the `image` crate's JPEG decoder reads it
+/// (the last APP1 `Exif` segment before the first scan); 1 when absent or unreadable. The one
+/// source of a JPEG's orientation for every path (lossless, pixels, inspect) and every build,
+/// so the picture the page shows and the file it exports always agree.
 pub fn exif_orientation(input: &[u8]) -> u8 {
-    use image::ImageDecoder;
-    image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(input))
-        .ok()
-        .and_then(|mut d| d.orientation().ok())
+    header_segments(input)
+        .into_iter()
+        .filter(|(marker, p)| *marker == 0xE1 && p.len() > 6 && p.starts_with(b"Exif\0\0"))
+        .last()
+        .and_then(|(_, p)| image::metadata::Orientation::from_exif_chunk(p.get(6..)?))
         .map(|o| o.to_exif())
         .unwrap_or(1)
+}
+
+/// The stored width and height of a JPEG from its frame header (SOF), without decoding.
+pub fn frame_size(input: &[u8]) -> crate::Result<(u32, u32)> {
+    let corrupt = |detail: &str| crate::Error::Corrupt {
+        format: "JPEG",
+        detail: detail.into(),
+    };
+    let sof = header_segments(input)
+        .into_iter()
+        .find(|(m, _)| (0xC0..=0xCF).contains(m) && ![0xC4, 0xC8, 0xCC].contains(m))
+        .ok_or_else(|| corrupt("it has no frame header before its image data"))?;
+    match sof.1.get(1..5) {
+        Some(&[h0, h1, w0, w1]) => Ok((
+            u32::from(u16::from_be_bytes([w0, w1])),
+            u32::from(u16::from_be_bytes([h0, h1])),
+        )),
+        _ => Err(corrupt("its frame header is cut short")),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The orientation read here is the one the `image` crate's JPEG decoder reads, on every
+    /// fixture (the pixel path of the full build decodes with it).
+    #[cfg(feature = "all-formats")]
+    #[test]
+    fn exif_orientation_matches_the_image_crate() {
+        use image::ImageDecoder;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let mut checked = 0;
+        let files = ["", "/lossless"].into_iter().flat_map(|sub| {
+            std::fs::read_dir(format!("{dir}{sub}"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+        });
+        for path in files.filter(|p| p.is_file()) {
+            let bytes = std::fs::read(&path).unwrap();
+            if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+                continue;
+            }
+            let theirs = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(&bytes))
+                .ok()
+                .and_then(|mut d| d.orientation().ok())
+                .map(|o| o.to_exif())
+                .unwrap_or(1);
+            assert_eq!(exif_orientation(&bytes), theirs, "{}", path.display());
+            if let Ok(d) = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(&bytes)) {
+                assert_eq!(frame_size(&bytes).unwrap(), d.dimensions());
+            }
+            checked += 1;
+        }
+        assert!(checked >= 10, "only {checked} JPEG fixtures");
+    }
 
     #[test]
     fn the_reason_says_when_edge_blocks_were_repadded() {

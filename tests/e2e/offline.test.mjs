@@ -57,7 +57,7 @@ test('the build writes the precache list and a content-hash version; www/sw.js h
   assert.match(version, /^[0-9a-f]{12}$/);
   const expected = ['./', ...walk(DIST).filter((f) => f !== 'sw.js' && f !== 'occlude.html').sort()];
   assert.deepEqual(assets, expected, 'every file of dist/ (but sw.js and the single file) is precached');
-  for (const must of ['index.html', 'js/pwa.js', 'js/occlude-editor.js', 'worker/worker.js', 'pkg/occlude.js', 'pkg/occlude_bg.wasm', 'manifest.webmanifest', 'icons/maskable-512.png']) {
+  for (const must of ['index.html', 'js/pwa.js', 'js/occlude-editor.js', 'worker/worker.js', 'pkg/occlude.js', 'pkg/occlude_bg.wasm', 'pkg/occlude_full.js', 'pkg/occlude_full_bg.wasm', 'manifest.webmanifest', 'icons/maskable-512.png']) {
     assert.ok(assets.includes(must), `precached: ${must}`);
   }
   assert.ok(assets.every((a) => !a.startsWith('/') && !/^[a-z]+:/i.test(a)), 'all relative URLs');
@@ -127,6 +127,32 @@ test('offline: load once, then with the network off and the server stopped, relo
     assert.ok(res.fromServiceWorker(), 'the page came from the service worker');
     assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser is offline');
     const session = await redactSession(page, page, { tag: 'offline' });
+    await assertRedacted(page, session);
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('offline: a GIF still opens and exports, through the precached full module', { timeout: 180_000 }, async () => {
+  const server = await serve({ root: DIST, port: 0 });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+  try {
+    const { page, problems } = await loadControlled(context, server.url);
+    // Every file is precached on install; the full module has not been used by this page yet.
+    const { version } = builtSw();
+    await page.waitForFunction(
+      async (v) => (await (await caches.open(`occlude-app-${v}`)).keys()).some((r) => r.url.endsWith('/pkg/occlude_full_bg.wasm')),
+      version,
+      { timeout: 30_000 },
+    );
+    await context.setOffline(true);
+    await server.close();
+    await page.reload();
+    const gif = { ...FIXTURE, name: 'Jane Doe MRN1234567.gif', mimeType: 'image/gif', buffer: readFileSync(join(ROOT, 'tests', 'fixtures', 'gif-still.gif')) };
+    const session = await redactSession(page, page, { file: gif, tag: 'offline-gif' });
+    assert.equal(session.exported.report.inputFormat, 'gif');
     await assertRedacted(page, session);
     assert.deepEqual(problems, [], 'no page errors');
   } finally {

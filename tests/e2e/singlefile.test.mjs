@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { DIST, assertRedacted, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { DIST, FIXTURE, ROOT, assertRedacted, decodeRegions, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
 
 let browser;
 let dir;
@@ -63,6 +63,38 @@ test('opened from file:// with no server and no network: open, draw, export, dow
     assert.deepEqual(other, [], 'nothing but the file itself and blob:/data: URLs made in it');
     assert.deepEqual(violations, [], 'no CSP violation');
     assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('from file://, GIF, WebP, TIFF and BMP open and export too (the full module is inlined)', { timeout: 300_000 }, async () => {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 }, offline: true });
+  try {
+    const url = pathToFileURL(join(dir, 'occlude.html')).href;
+    for (const [file, mimeType, out] of [
+      ['gif-still.gif', 'image/gif', 'png'],
+      ['webp-lossless.webp', 'image/webp', 'jpeg'],
+      ['tiff-rgb.tiff', 'image/tiff', 'png'],
+      ['bmp-rgb.bmp', 'image/bmp', 'png'],
+    ]) {
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await page.goto(url);
+      const input = { ...FIXTURE, name: `Jane Doe ${file}`, mimeType, buffer: readFileSync(join(ROOT, 'tests', 'fixtures', file)) };
+      const session = await redactSession(page, page, { file: input, tag: `single-${file}` });
+      const { report } = session.exported;
+      assert.equal(report.outputFormat, out, `${file} → ${out}`);
+      if (out === 'png') await assertRedacted(page, session);
+      else {
+        const [b] = report.boxes;
+        // Inside a 4-pixel margin: JPEG chroma bleeds across the box edge.
+        const a = await decodeRegions(page, session.download.bytes, [{ x: b.x + 4, y: b.y + 4, width: b.width - 8, height: b.height - 8 }]);
+        assert.ok(a.stats[0].max.every((v) => v <= 24), `${file}: the box is black: ${JSON.stringify(a.stats[0])}`);
+      }
+      assert.deepEqual(problems, [], `${file}: no page errors`);
+      await page.close();
+    }
   } finally {
     await context.close();
   }

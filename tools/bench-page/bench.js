@@ -211,6 +211,8 @@ async function occludeRun(name, format) {
     initMs: ready.initMs,
     jobMs: t3 - t2,
     redactMs: msg.redactMs,
+    fullLoadMs: msg.fullLoadMs,
+    module: msg.module,
     timings: rep.timings,
     outBytes: msg.result.bytes.byteLength,
     path: rep.path,

@@ -2,22 +2,52 @@
 // `{id, type: 'open' | 'export', bytes: ArrayBuffer, ...}` ('open' also returns what `inspect()`
 // reads, as `inspection`); replies are `{id, ok, result}` or
 // `{id, ok: false, error: {name, message}}`. Result buffers are transferred, never copied.
+//
+// Two builds of the same core (see tools/build): the small CORE module (JPEG and PNG), loaded
+// at once, and the FULL module (adds GIF, WebP, TIFF, BMP and JPEG pixel decoding), fetched only
+// when a request needs it: when the file's first bytes name a format the core lacks, or when the
+// core answers with the error code `needs-full-module`. The request then runs again on the full
+// module; the page never sees the difference.
 
-import init, { inspect, preview, redact, version } from '../pkg/occlude.js';
+import initCore, * as core from '../pkg/occlude.js';
 
-const ready = init({ module_or_path: new URL('../pkg/occlude_bg.wasm', import.meta.url) });
+const coreReady = initCore({ module_or_path: new URL('../pkg/occlude_bg.wasm', import.meta.url) }).then(() => core);
+let fullReady = null;
 
-async function open({ bytes, maxSide, background }) {
+/** The full module, fetched and instantiated on first use (then kept for this worker's life). */
+function loadFull() {
+  fullReady ??= import('../pkg/occlude_full.js').then(async (full) => {
+    await full.default({ module_or_path: new URL('../pkg/occlude_full_bg.wasm', import.meta.url) });
+    return full;
+  });
+  return fullReady;
+}
+
+/** Formats only the full module decodes, from their signatures (as src/sniff.rs reads them). */
+function needsFull(bytes) {
+  const b = new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 12));
+  const ascii = (from, text) => [...text].every((c, i) => b[from + i] === c.charCodeAt(0));
+  return (
+    ascii(0, 'GIF87a') ||
+    ascii(0, 'GIF89a') ||
+    (ascii(0, 'RIFF') && ascii(8, 'WEBP')) ||
+    ascii(0, 'BM') ||
+    ascii(0, 'II*\0') ||
+    ascii(0, 'MM\0*')
+  );
+}
+
+async function open(engine, { bytes, maxSide, background }) {
   const input = new Uint8Array(bytes);
   // What the file carries besides its pixels (headers only; cheap). Optional: an older core,
   // or a header it cannot read, still lets the image open.
   let inspection = null;
   try {
-    inspection = JSON.parse(inspect(input));
+    inspection = JSON.parse(engine.inspect(input));
   } catch {
     inspection = null;
   }
-  const p = preview(input, maxSide, background);
+  const p = engine.preview(input, maxSide, background);
   try {
     const rgba = p.take_rgba(); // a fresh Uint8Array outside wasm memory
     return {
@@ -40,8 +70,8 @@ async function open({ bytes, maxSide, background }) {
   }
 }
 
-async function exportFile({ bytes, boxes, options }) {
-  const r = redact(new Uint8Array(bytes), JSON.stringify({ boxes, options }));
+async function exportFile(engine, { bytes, boxes, options }) {
+  const r = engine.redact(new Uint8Array(bytes), JSON.stringify({ boxes, options }));
   try {
     const out = r.take_bytes();
     return {
@@ -56,16 +86,26 @@ async function exportFile({ bytes, boxes, options }) {
 const handlers = {
   open,
   export: exportFile,
-  version: async () => ({ result: version(), transfer: [] }),
+  version: async (engine) => ({ result: engine.version(), transfer: [] }),
 };
+
+/** Runs `handler` on the core, or on the full module when the request needs it. */
+async function run(handler, msg) {
+  if (msg.bytes instanceof ArrayBuffer && needsFull(msg.bytes)) return handler(await loadFull(), msg);
+  try {
+    return await handler(await coreReady, msg);
+  } catch (err) {
+    if (err?.code !== 'needs-full-module') throw err;
+    return handler(await loadFull(), msg);
+  }
+}
 
 self.addEventListener('message', async (e) => {
   const msg = e.data;
   try {
-    await ready;
     const handler = handlers[msg.type];
     if (!handler) throw new Error(`unknown request ${String(msg.type)}`);
-    const { result, transfer } = await handler(msg);
+    const { result, transfer } = await run(handler, msg);
     self.postMessage({ id: msg.id, ok: true, result }, transfer);
   } catch (err) {
     const name = err instanceof WebAssembly.RuntimeError ? 'RuntimeError' : err?.name || 'Error';

@@ -1,0 +1,114 @@
+// The two wasm modules: the first load fetches only the CORE module (JPEG and PNG); a GIF,
+// WebP, TIFF or BMP makes the worker fetch the FULL module on demand, and the file opens and
+// exports as if there were one module. Requests are logged by the server itself, so worker
+// fetches are seen too. (Offline use of the full module: offline.test.mjs; the single file:
+// singlefile.test.mjs.)
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { serve } from '../../tools/serve.mjs';
+import { DIST, FIXTURE, ROOT, assertRedacted, decodeRegions, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+
+let browser;
+
+before(async () => {
+  requireDist('pkg/occlude_full_bg.wasm', 'pkg/occlude_full.js');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const CORE = '/pkg/occlude_bg.wasm';
+const FULL = '/pkg/occlude_full_bg.wasm';
+
+/** The 96 × 64 quadrant fixtures (the same picture as FIXTURE) in the formats only the full module reads. */
+const LAZY = [
+  { file: 'gif-still.gif', mimeType: 'image/gif', format: 'gif', out: 'png' },
+  { file: 'webp-lossy.webp', mimeType: 'image/webp', format: 'webp', out: 'jpeg' },
+  { file: 'tiff-rgb.tiff', mimeType: 'image/tiff', format: 'tiff', out: 'png' },
+  { file: 'bmp-rgb.bmp', mimeType: 'image/bmp', format: 'bmp', out: 'png' },
+].map((f) => ({ ...f, name: `Jane Doe ${f.file}`, buffer: readFileSync(join(ROOT, 'tests', 'fixtures', f.file)) }));
+
+/** A server on dist/ that logs every path it is asked for (page, worker and module fetches). */
+async function loggedServer() {
+  const paths = [];
+  const server = await serve({ root: DIST, port: 0, onRequest: (r) => paths.push(new URL(r.url, 'http://x').pathname) });
+  return { server, paths };
+}
+
+/** Checks a session on one of LAZY: its format reached the core, the box is black, the rest kept. */
+async function assertLazyRedacted(scope, lazy, { download, exported }) {
+  const { report } = exported;
+  assert.equal(report.inputFormat, lazy.format, `read as ${lazy.format}`);
+  assert.equal(report.outputFormat, lazy.out, `written as ${lazy.out}`);
+  if (lazy.out === 'png') return assertRedacted(scope, { download, exported });
+  assert.ok(download.bytes.equals(exported.bytes), 'the download is the exported Blob');
+  const [b] = report.boxes;
+  const { width: W, height: H, quadrants } = FIXTURE;
+  // JPEG: 4:2:0 chroma bleeds a few pixels across the box edge, so the box is checked inside a
+  // 4-pixel margin.
+  assert.ok(b.width > 8 && b.height > 8, `the box has a size: ${JSON.stringify(b)}`);
+  const a = await decodeRegions(scope, download.bytes, [
+    { x: b.x + 4, y: b.y + 4, width: b.width - 8, height: b.height - 8 },
+    { x: W / 2 + 4, y: H / 2 + 4, width: W / 2 - 8, height: H / 2 - 8 },
+  ]);
+  assert.deepEqual([a.width, a.height], [W, H]);
+  const [inside, untouched] = a.stats;
+  assert.ok(inside.max.every((v) => v <= 24), `the box is burned black (JPEG): ${JSON.stringify(inside)}`);
+  untouched.mean.forEach((v, i) => assert.ok(Math.abs(v - quadrants.br[i]) <= 8, `the rest is kept: ${JSON.stringify(untouched)}`));
+}
+
+test('the first load fetches the core module only; a PNG opens and exports without the full module', { timeout: 180_000 }, async () => {
+  const { server, paths } = await loggedServer();
+  // No service worker: its precache would fetch every file, the full module included.
+  const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(server.url);
+    await editorReady(page);
+    // The engine worker is started ahead of time: wait for its module, then a little more.
+    const until = Date.now() + 30_000;
+    while (!paths.includes(CORE) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    await page.waitForLoadState('networkidle');
+    assert.ok(paths.includes(CORE), `the core module is fetched up front: ${paths.join(', ')}`);
+    assert.ok(!paths.includes(FULL), `the full module is not: ${paths.join(', ')}`);
+
+    const session = await redactSession(page, page, { tag: 'core-png' });
+    await assertRedacted(page, session);
+    assert.ok(!paths.includes(FULL), 'a PNG needs only the core module');
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('GIF, WebP, TIFF and BMP open and export through the full module, fetched on demand', { timeout: 300_000 }, async () => {
+  const { server, paths } = await loggedServer();
+  try {
+    for (const lazy of LAZY) {
+      // A fresh context each time: no HTTP cache, so every use of the full module is a fetch.
+      const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+      try {
+        const page = await context.newPage();
+        page.setDefaultTimeout(60_000);
+        const problems = watchProblems(page);
+        await page.goto(server.url);
+        const before = paths.filter((p) => p === FULL).length;
+        const session = await redactSession(page, page, { file: lazy, tag: `full-${lazy.format}` });
+        await assertLazyRedacted(page, lazy, session);
+        assert.ok(paths.filter((p) => p === FULL).length > before, `${lazy.file}: the full module was fetched for it`);
+        assert.deepEqual(problems, [], `${lazy.file}: no page errors`);
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+});
