@@ -400,8 +400,8 @@ fn header_segments(b: &[u8]) -> Vec<(u8, &[u8])> {
 pub fn exif_orientation(input: &[u8]) -> u8 {
     header_segments(input)
         .into_iter()
-        .filter(|(marker, p)| *marker == 0xE1 && p.len() > 6 && p.starts_with(b"Exif\0\0"))
-        .last()
+        .rev()
+        .find(|(marker, p)| *marker == 0xE1 && p.len() > 6 && p.starts_with(b"Exif\0\0"))
         .and_then(|(_, p)| image::metadata::Orientation::from_exif_chunk(p.get(6..)?))
         .map(|o| o.to_exif())
         .unwrap_or(1)
