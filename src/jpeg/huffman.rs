@@ -1,4 +1,4 @@
-//! Huffman tables for the coefficient codec: a decoder built from a DHT segment (9-bit lookup
+//! Huffman tables for the coefficient codec: a decoder built from a DHT segment (10-bit lookups
 //! plus canonical slow path, validated against hostile tables), an encoder table, optimal
 //! length-limited code lengths from symbol counts (ITU T.81 Annex K.2), and the Annex K defaults.
 
@@ -59,14 +59,20 @@ pub struct Encoder {
     pub len: [u8; 256],
 }
 
-/// Lookup bits of the fast decoding path.
-pub const FAST_BITS: u32 = 9;
+/// Lookup bits of the fast decoding paths.
+pub const FAST_BITS: u32 = 10;
 
 /// A decoding table.
 #[derive(Debug, Clone)]
 pub struct Decoder {
-    /// Indexed by the next 9 bits: `(length << 8) | symbol`, or 0 when the code is longer.
-    pub fast: Vec<u16>,
+    /// Indexed by the next [`FAST_BITS`] bits: `(length << 8) | symbol`, or 0 when the code is
+    /// longer.
+    pub fast: Box<[u16; 1 << FAST_BITS]>,
+    /// For sequential AC decoding, indexed the same way: a run/size symbol and its extra bits
+    /// decoded in one lookup when code and extra bits fit in [`FAST_BITS`]:
+    /// `(value << 16) | (run << 8) | bits used`, value 0 for the size-0 symbols (EOB, ZRL);
+    /// 0 when they do not fit.
+    pub fast_ac: Box<[i32; 1 << FAST_BITS]>,
     /// Largest code of each length 1–16 (−1 when none), left-aligned comparisons use `maxcode`.
     pub maxcode: [i32; 17],
     /// `values` index of the first code of each length minus that code.
@@ -77,27 +83,45 @@ pub struct Decoder {
 impl Decoder {
     pub fn new(spec: &Spec) -> Result<Decoder, Decline> {
         spec.validate()?;
-        let mut fast = vec![0u16; 1 << FAST_BITS];
+        let mut fast = Box::new([0u16; 1 << FAST_BITS]);
+        let mut fast_ac = Box::new([0i32; 1 << FAST_BITS]);
         let mut maxcode = [-1i32; 17];
         let mut offset = [0i32; 17];
         let mut code: i32 = 0;
         let mut k: i32 = 0;
-        for l in 1..=16usize {
-            let n = i32::from(spec.bits[l - 1]);
-            offset[l] = k - code;
+        for l in 1..=16u32 {
+            let n = i32::from(spec.bits[l as usize - 1]);
+            offset[l as usize] = k - code;
             if n > 0 {
-                maxcode[l] = code + n - 1;
+                maxcode[l as usize] = code + n - 1;
             }
             for i in 0..n {
-                let c = (code + i) as usize;
-                if l as u32 <= FAST_BITS {
-                    let shift = FAST_BITS - l as u32;
-                    let sym = spec.values.get((k + i) as usize).copied().unwrap_or(0);
-                    let base = c << shift;
-                    for j in 0..(1usize << shift) {
-                        if let Some(slot) = fast.get_mut(base + j) {
-                            *slot = ((l as u16) << 8) | u16::from(sym);
-                        }
+                if l > FAST_BITS {
+                    break;
+                }
+                let rest = FAST_BITS - l;
+                let sym = spec.values.get((k + i) as usize).copied().unwrap_or(0);
+                let (run, size) = (i32::from(sym >> 4), u32::from(sym & 15));
+                let base = ((code + i) as usize) << rest;
+                for j in 0..(1usize << rest) {
+                    if let Some(slot) = fast.get_mut(base + j) {
+                        *slot = ((l as u16) << 8) | u16::from(sym);
+                    }
+                    let entry = if size == 0 {
+                        (run << 8) | l as i32
+                    } else if size <= rest {
+                        let extra = ((j >> (rest - size)) & ((1 << size) - 1)) as i32;
+                        let value = if extra < 1 << (size - 1) {
+                            extra - (1 << size) + 1
+                        } else {
+                            extra
+                        };
+                        (value << 16) | (run << 8) | (l + size) as i32
+                    } else {
+                        0
+                    };
+                    if let Some(slot) = fast_ac.get_mut(base + j) {
+                        *slot = entry;
                     }
                 }
             }
@@ -106,6 +130,7 @@ impl Decoder {
         }
         Ok(Decoder {
             fast,
+            fast_ac,
             maxcode,
             offset,
             values: spec.values.clone(),

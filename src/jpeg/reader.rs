@@ -563,6 +563,8 @@ fn parse_frame(seg: &[u8]) -> Result<FrameHeader, Decline> {
 
 /// The entropy-coded data reader: removes byte stuffing, stops at markers, and counts how many
 /// bits past the real data were asked for (which is an error: truncated or damaged data).
+/// `Copy`, so a block decoder can work on a local copy held in registers.
+#[derive(Clone, Copy)]
 struct Bits<'a> {
     data: &'a [u8],
     pos: usize,
@@ -587,8 +589,31 @@ impl<'a> Bits<'a> {
         }
     }
 
-    #[inline]
+    /// Fills the buffer to at least 56 bits: eight bytes at a time when none of the bytes taken
+    /// is 0xFF (no stuffing, no marker), else byte by byte.
+    #[inline(always)]
     fn refill(&mut self) {
+        if let Some(chunk) = self.data.get(self.pos..).and_then(|r| r.first_chunk::<8>()) {
+            let x = u64::from_be_bytes(*chunk);
+            let take = (63 - self.n) >> 3;
+            let keep = !(u64::MAX >> (take * 8));
+            // A byte of x is 0xFF when the same byte of !x is zero (may also flag the bytes
+            // before a real one: that only sends them the slow way).
+            let t = !x;
+            let ff = t.wrapping_sub(0x0101_0101_0101_0101) & !t & 0x8080_8080_8080_8080;
+            if ff & keep == 0 {
+                self.acc |= (x & keep) >> self.n;
+                self.n += take * 8;
+                self.pos += take as usize;
+                return;
+            }
+        }
+        *self = self.refill_bytes();
+    }
+
+    /// By value, so that the caller's copy never has its address taken.
+    #[inline(never)]
+    fn refill_bytes(mut self) -> Self {
         while self.n <= 56 {
             let b = if self.stopped {
                 self.pad += 8;
@@ -618,6 +643,7 @@ impl<'a> Bits<'a> {
             self.acc |= u64::from(b) << (56 - self.n);
             self.n += 8;
         }
+        self
     }
 
     #[inline]
@@ -662,28 +688,55 @@ impl<'a> Bits<'a> {
 
     #[inline(always)]
     fn decode(&mut self, t: &Decoder) -> Result<u8, Decline> {
-        let p = self.peek(16);
-        let e = t
-            .fast
-            .get((p >> (16 - FAST_BITS)) as usize)
-            .copied()
-            .unwrap_or(0);
+        if self.n < 16 {
+            self.refill();
+        }
+        let sym = self.symbol(t)?;
+        if self.n < self.pad {
+            return corrupt("the scan data ends early (truncated or damaged)");
+        }
+        Ok(sym)
+    }
+
+    // The unchecked readers of sequential blocks: the caller keeps at least 32 bits buffered
+    // (`n >= 32` before each symbol and its extra bits, at most 27 bits), and checks once per
+    // block that no padding past the data was read (`n >= pad`: once the data has stopped,
+    // `n − pad` only falls, so the block's end is where it is lowest).
+
+    /// Drops `k` bits (`k <= n`).
+    #[inline(always)]
+    fn skip(&mut self, k: u32) {
+        self.acc <<= k;
+        self.n -= k;
+    }
+
+    /// Decodes one Huffman symbol; needs 16 bits buffered.
+    #[inline(always)]
+    fn symbol(&mut self, t: &Decoder) -> Result<u8, Decline> {
+        let e = t.fast[(self.acc >> (64 - FAST_BITS)) as usize];
         if e != 0 {
-            self.consume(u32::from(e >> 8))?;
+            self.skip(u32::from(e >> 8));
             return Ok(e as u8);
         }
-        for l in (FAST_BITS as usize + 1)..=16 {
-            let code = (p >> (16 - l)) as i32;
-            if code <= t.maxcode[l] {
-                self.consume(l as u32)?;
-                let i = code + t.offset[l];
-                return match t.values.get(i as usize) {
-                    Some(&v) if i >= 0 => Ok(v),
-                    _ => corrupt("a Huffman code outside its table"),
-                };
-            }
-        }
-        corrupt("an invalid Huffman code")
+        let (sym, len) = long_code(self.acc, t)?;
+        self.skip(len);
+        Ok(sym)
+    }
+
+    /// Reads `s` (0–16) extra bits and sign-extends them; needs `s` bits buffered.
+    #[inline(always)]
+    fn value(&mut self, s: u32) -> i32 {
+        let v = (self.acc.rotate_left(s) as u32 & ((1u32 << s) - 1)) as i32;
+        self.skip(s);
+        // Below half the range means negative: v − 2^s + 1 (branch-free).
+        let negative = (v - ((1 << s) >> 1)) >> 31;
+        v + (negative & (1 - (1 << s)))
+    }
+
+    /// Whether padding past the end of the data was read.
+    #[inline(always)]
+    fn overran(&self) -> bool {
+        self.n < self.pad
     }
 
     /// Drops the buffered bits and moves to the restart marker that must come next.
@@ -733,6 +786,27 @@ impl<'a> Bits<'a> {
             }
         }
     }
+}
+
+/// A code longer than [`FAST_BITS`] (or none) at the top of `acc`: the canonical comparison per
+/// length. Returns the symbol and the code's length.
+#[inline(never)]
+fn long_code(acc: u64, t: &Decoder) -> Result<(u8, u32), Decline> {
+    let p = (acc >> 48) as i32;
+    for l in (FAST_BITS + 1)..=16 {
+        let code = p >> (16 - l);
+        let (Some(&max), Some(&off)) = (t.maxcode.get(l as usize), t.offset.get(l as usize)) else {
+            break;
+        };
+        if code <= max {
+            let i = code + off;
+            return match t.values.get(i as usize) {
+                Some(&v) if i >= 0 => Ok((v, l)),
+                _ => corrupt("a Huffman code outside its table"),
+            };
+        }
+    }
+    corrupt("an invalid Huffman code")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -843,79 +917,133 @@ fn decode_scan(
     }
 
     let mut bits = Bits::new(input, data_pos);
-    let mut pred = [0i32; 4];
-    let mut eobrun: u32 = 0;
-    let ri = usize::from(restart);
-    let mut next_rst: u8 = 0;
-    let mut mcu_count = 0usize;
-    let decode_one = |bits: &mut Bits,
-                      comp: &mut Component,
-                      i: usize,
-                      bx: usize,
-                      by: usize,
-                      pred: &mut [i32; 4],
-                      eobrun: &mut u32|
-     -> Result<(), Decline> {
-        let idx = (by * comp.bw + bx) * 64;
-        let Some(block) = comp.coefs.get_mut(idx..idx + 64) else {
-            return corrupt("block outside the image");
-        };
-        match kind {
-            Kind::Sequential => seq_block(bits, block, dcs[i], acs[i], &mut pred[i]),
-            Kind::DcFirst => dc_first(bits, block, dcs[i], &mut pred[i], al),
-            Kind::DcRefine => {
-                if bits.get(1)? != 0 {
-                    block[0] |= (1i32 << al) as i16;
-                }
-                Ok(())
-            }
-            Kind::AcFirst => ac_first(bits, block, acs[i], ss, se, al, eobrun),
-            Kind::AcRefine => ac_refine(bits, block, acs[i], ss, se, al, eobrun),
-        }
+    let w = Walk {
+        sc: &sc,
+        restart: usize::from(restart),
     };
+    let dc_refine = 1i16 << al;
+    // One loop per kind of scan, so the per-block work is inlined without a branch on the kind.
+    match kind {
+        Kind::Sequential => w.run(img, &mut bits, |bits, block, i, pred, _| {
+            seq_block(bits, block, dcs[i], acs[i], pred)
+        }),
+        Kind::DcFirst => w.run(img, &mut bits, |bits, block, i, pred, _| {
+            dc_first(bits, block, dcs[i], pred, al)
+        }),
+        Kind::DcRefine => w.run(img, &mut bits, |bits, block, _, _, _| {
+            if bits.get(1)? != 0 {
+                block[0] |= dc_refine;
+            }
+            Ok(())
+        }),
+        Kind::AcFirst => w.run(img, &mut bits, |bits, block, i, _, eobrun| {
+            ac_first(bits, block, acs[i], ss, se, al, eobrun)
+        }),
+        Kind::AcRefine => w.run(img, &mut bits, |bits, block, i, _, eobrun| {
+            ac_refine(bits, block, acs[i], ss, se, al, eobrun)
+        }),
+    }?;
+    bits.end()
+}
 
-    let (mcux, mcuy) = img.mcus();
-    let single = ns == 1;
-    let (units_x, units_y) = if single {
-        let c = &img.components[sc[0].index];
-        (c.vis_w, c.vis_h)
-    } else {
-        (mcux, mcuy)
-    };
-    for uy in 0..units_y {
-        for ux in 0..units_x {
-            if ri != 0 && mcu_count > 0 && mcu_count % ri == 0 {
-                bits.restart(0xD0 + next_rst)?;
-                next_rst = (next_rst + 1) & 7;
-                pred = [0; 4];
-                eobrun = 0;
+/// The order of a scan's blocks: units (MCUs of an interleaved scan, visible blocks of a
+/// one-component scan) row by row, restart markers between intervals.
+struct Walk<'s> {
+    sc: &'s [ScanComp],
+    restart: usize,
+}
+
+impl Walk<'_> {
+    /// Calls `f(bits, block, scan component, its DC prediction, EOB run)` for every block of
+    /// the scan, in file order.
+    #[inline(always)]
+    fn run<F>(&self, img: &mut Coefficients, bits: &mut Bits, mut f: F) -> Result<(), Decline>
+    where
+        F: FnMut(&mut Bits, &mut [i16; 64], usize, &mut i32, &mut u32) -> Result<(), Decline>,
+    {
+        let mut at = Position {
+            pred: [0; 4],
+            eobrun: 0,
+            next_rst: 0,
+            left: self.restart,
+        };
+        let (mcux, mcuy) = img.mcus();
+        let single = self.sc.len() == 1;
+        let (units_x, units_y) = match self.sc.first() {
+            Some(s) if single => {
+                let c = img
+                    .components
+                    .get(s.index)
+                    .ok_or_else(|| Decline::Corrupt("a scan names a missing component".into()))?;
+                (c.vis_w, c.vis_h)
             }
-            if single {
-                let comp = &mut img.components[sc[0].index];
-                decode_one(&mut bits, comp, 0, ux, uy, &mut pred, &mut eobrun)?;
-            } else {
-                for (i, s) in sc.iter().enumerate() {
-                    let comp = &mut img.components[s.index];
-                    let (h, v) = (comp.h, comp.v);
-                    for y in 0..v {
-                        for x in 0..h {
-                            decode_one(
-                                &mut bits,
-                                comp,
-                                i,
-                                ux * h + x,
-                                uy * v + y,
-                                &mut pred,
-                                &mut eobrun,
-                            )?;
-                        }
+            _ => (mcux, mcuy),
+        };
+        for uy in 0..units_y {
+            self.row(img, bits, &mut f, &mut at, uy, units_x)?;
+        }
+        Ok(())
+    }
+
+    /// One row of units. Not inlined: a call per row lets a wasm engine move to its optimised
+    /// code early in the image.
+    #[inline(never)]
+    fn row<F>(
+        &self,
+        img: &mut Coefficients,
+        bits: &mut Bits,
+        f: &mut F,
+        at: &mut Position,
+        uy: usize,
+        units_x: usize,
+    ) -> Result<(), Decline>
+    where
+        F: FnMut(&mut Bits, &mut [i16; 64], usize, &mut i32, &mut u32) -> Result<(), Decline>,
+    {
+        let single = self.sc.len() == 1;
+        for ux in 0..units_x {
+            if self.restart != 0 {
+                if at.left == 0 {
+                    bits.restart(0xD0 + at.next_rst)?;
+                    at.next_rst = (at.next_rst + 1) & 7;
+                    at.pred = [0; 4];
+                    at.eobrun = 0;
+                    at.left = self.restart;
+                }
+                at.left -= 1;
+            }
+            for (i, s) in self.sc.iter().enumerate() {
+                let (Some(comp), Some(p)) = (img.components.get_mut(s.index), at.pred.get_mut(i))
+                else {
+                    return corrupt("a scan names a missing component");
+                };
+                let (h, v) = if single { (1, 1) } else { (comp.h, comp.v) };
+                let bw = comp.bw;
+                for y in 0..v {
+                    let start = ((uy * v + y) * bw + ux * h) * 64;
+                    let Some(blocks) = comp.coefs.get_mut(start..start + h * 64) else {
+                        return corrupt("block outside the image");
+                    };
+                    for block in blocks.chunks_exact_mut(64) {
+                        let Ok(block) = <&mut [i16; 64]>::try_from(block) else {
+                            return corrupt("block outside the image");
+                        };
+                        f(bits, block, i, p, &mut at.eobrun)?;
                     }
                 }
             }
-            mcu_count += 1;
         }
+        Ok(())
     }
-    bits.end()
+}
+
+/// Where a scan's decoding is between rows: DC predictions, EOB run, restart bookkeeping.
+struct Position {
+    pred: [i32; 4],
+    eobrun: u32,
+    next_rst: u8,
+    /// Units left in the current restart interval.
+    left: usize,
 }
 
 #[inline]
@@ -929,36 +1057,79 @@ fn put(block: &mut [i16], k: usize, v: i32) -> Result<(), Decline> {
     }
 }
 
-#[inline]
+/// Decodes one sequential block into `block` (which must hold zeros where no coefficient is
+/// coded).
+#[inline(always)]
 fn seq_block(
     bits: &mut Bits,
-    block: &mut [i16],
+    block: &mut [i16; 64],
     dc: &Decoder,
     ac: &Decoder,
     pred: &mut i32,
 ) -> Result<(), Decline> {
-    let t = u32::from(bits.decode(dc)?);
+    // A local copy, so the bit buffer stays in registers through the block.
+    let mut local = *bits;
+    let r = seq_block_inner(&mut local, block, dc, ac, pred);
+    *bits = local;
+    match r {
+        Ok(()) if !bits.overran() => Ok(()),
+        // Past the end of the data: what was decoded there is padding, whatever else it says.
+        _ if bits.overran() => corrupt("the scan data ends early (truncated or damaged)"),
+        r => r,
+    }
+}
+
+#[inline(always)]
+fn seq_block_inner(
+    bits: &mut Bits,
+    block: &mut [i16; 64],
+    dc: &Decoder,
+    ac: &Decoder,
+    pred: &mut i32,
+) -> Result<(), Decline> {
+    if bits.n < 32 {
+        bits.refill();
+    }
+    let t = u32::from(bits.symbol(dc)?);
     if t > 11 {
         return corrupt("a DC difference category over 11");
     }
-    *pred += bits.extend(t)?;
-    put(block, 0, *pred)?;
+    *pred += bits.value(t);
+    // (The error is built only when needed: `.or(corrupt(…))` would allocate every block.)
+    let Ok(dc) = i16::try_from(*pred) else {
+        return corrupt("a coefficient out of range");
+    };
+    block[0] = dc;
     let mut k = 1usize;
     while k < 64 {
-        let rs = bits.decode(ac)?;
-        let (r, s) = (usize::from(rs >> 4), u32::from(rs & 15));
-        if s == 0 {
-            if r == 15 {
+        if bits.n < 32 {
+            bits.refill();
+        }
+        let e = ac.fast_ac[(bits.acc >> (64 - FAST_BITS)) as usize];
+        let (value, run) = if e != 0 {
+            bits.skip((e & 0xFF) as u32);
+            (e >> 16, ((e >> 8) & 0xFF) as usize)
+        } else {
+            let rs = bits.symbol(ac)?;
+            let s = u32::from(rs & 15);
+            if s > 10 {
+                return corrupt("an AC coefficient past the end of its block");
+            }
+            (bits.value(s), usize::from(rs >> 4))
+        };
+        if value == 0 {
+            // Size 0: ZRL (16 zeros) or the end of the block.
+            if run == 15 {
                 k += 16;
                 continue;
             }
             break;
         }
-        k += r;
-        if k > 63 || s > 10 {
+        k += run;
+        if k > 63 {
             return corrupt("an AC coefficient past the end of its block");
         }
-        block[k] = bits.extend(s)? as i16;
+        block[k & 63] = value as i16;
         k += 1;
     }
     if k > 64 {
@@ -1040,7 +1211,10 @@ fn ac_refine(
             let v = i32::from(*c);
             if v & p1 == 0 {
                 let nv = if v >= 0 { v + p1 } else { v + m1 };
-                *c = i16::try_from(nv).or(corrupt("a coefficient out of range"))?;
+                let Ok(nv) = i16::try_from(nv) else {
+                    return corrupt("a coefficient out of range");
+                };
+                *c = nv;
             }
         }
         Ok(())
