@@ -299,15 +299,29 @@ fn with_image_crate(
     Ok((dynamic, orientation))
 }
 
-/// Decodes a JPEG's pixels (as stored, before orientation): the one place the JPEG pixel
-/// decoder is chosen. Without the `all-formats` feature there is none yet, and the full
-/// module decodes JPEG pixels.
-fn jpeg_pixels(bytes: &[u8]) -> Result<DynamicImage> {
+/// Decodes a JPEG's pixels (as stored, before orientation) at 1/`denom` of their size
+/// (1, 2, 4 or 8): the one place the JPEG pixel decoder is chosen. Occlude's own decoder
+/// ([`crate::jpeg::pixels`]) goes first; a file it declines (arithmetic coding, 12-bit, CMYK,
+/// damage its strict reader refuses) goes to the `image` crate's decoder at full size in the
+/// full build, and makes the core build ask for the full module.
+fn jpeg_pixels(bytes: &[u8], denom: u32) -> Result<RgbImage> {
+    use crate::jpeg::{pixels, Decline};
+    let declined = match pixels::decode_scaled(bytes, denom) {
+        Ok(px) => match RgbImage::from_raw(px.width, px.height, px.rgb) {
+            Some(img) => return Ok(img),
+            None => "the decoder returned a short buffer".to_string(),
+        },
+        Err(Decline::Fatal(e)) => return Err(e),
+        Err(Decline::Unsupported(why) | Decline::Corrupt(why)) => why,
+    };
     #[cfg(feature = "all-formats")]
-    return Ok(with_image_crate(bytes, InputFormat::Jpeg)?.0);
+    {
+        let _ = declined;
+        Ok(with_image_crate(bytes, InputFormat::Jpeg)?.0.into_rgb8())
+    }
     #[cfg(not(feature = "all-formats"))]
     {
-        let _ = bytes;
+        let _ = declined;
         Err(Error::NeedsFullModule {
             format: InputFormat::Jpeg.name(),
         })
@@ -316,6 +330,37 @@ fn jpeg_pixels(bytes: &[u8]) -> Result<DynamicImage> {
 
 /// Decodes `bytes` into the picture a person sees, flattened onto `background`.
 pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
+    decode_scaled(bytes, background, |_, _| 1)
+}
+
+/// [`decode`] for a preview whose longer side will be at most `max_side`: a large JPEG decodes
+/// at 1/2, 1/4 or 1/8 scale when the result is still at least the preview's size (other
+/// formats decode in full). Returns the picture and the full size as seen, which box
+/// coordinates refer to.
+pub fn decode_for_preview(
+    bytes: &[u8],
+    background: Rgb,
+    max_side: u32,
+) -> Result<(Decoded, u32, u32)> {
+    let pick = |w: u32, h: u32| {
+        let long = w.max(h);
+        let target = long.min(max_side.max(1));
+        [8u32, 4, 2]
+            .into_iter()
+            .find(|&d| long.div_ceil(d) >= target)
+            .unwrap_or(1)
+    };
+    let d = decode_scaled(bytes, background, pick)?;
+    let (w, h) = match (d.format, crate::jpeg::frame_size(bytes)) {
+        (InputFormat::Jpeg, Ok((w, h))) if d.orientation >= 5 => (h, w),
+        (InputFormat::Jpeg, Ok((w, h))) => (w, h),
+        _ => d.image.dimensions(),
+    };
+    Ok((d, w, h))
+}
+
+/// [`decode`] with a JPEG decoded at 1/`pick(stored width, stored height)` of its size.
+fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) -> Result<Decoded> {
     let format = sniff(bytes)?;
     in_this_build(format)?;
     refuse_cut_short(bytes, format)?;
@@ -324,7 +369,14 @@ pub fn decode(bytes: &[u8], background: Rgb) -> Result<Decoded> {
         let orientation =
             image::metadata::Orientation::from_exif(crate::jpeg::exif_orientation(bytes))
                 .unwrap_or(image::metadata::Orientation::NoTransforms);
-        (jpeg_pixels(bytes)?, orientation)
+        let denom = match crate::jpeg::frame_size(bytes) {
+            Ok((w, h)) => pick(w, h),
+            Err(_) => 1,
+        };
+        (
+            DynamicImage::ImageRgb8(jpeg_pixels(bytes, denom)?),
+            orientation,
+        )
     } else {
         with_image_crate(bytes, format)?
     };
@@ -470,11 +522,14 @@ mod tests {
             );
             assert_eq!(want.code(), "needs-full-module");
         }
+        // JPEG pixels: Occlude's own decoder is in the core; what it declines (CMYK) is not.
         let jpeg = fixture("orient-6.jpg");
         let head = header(&jpeg).unwrap();
         assert_eq!((head.width, head.height, head.orientation), (64, 96, 6));
+        let seen = decode(&jpeg, Rgb::WHITE).unwrap();
+        assert_eq!((seen.image.dimensions(), seen.orientation), ((96, 64), 6));
         assert_eq!(
-            decode(&jpeg, Rgb::WHITE).err(),
+            decode(&fixture("jpeg-cmyk.jpg"), Rgb::WHITE).err(),
             Some(Error::NeedsFullModule { format: "JPEG" })
         );
         let boxes = [crate::Rect {

@@ -262,13 +262,18 @@ pub struct Preview {
 
 /// Decodes `input` as [`redact`] will see it and scales it to fit `max_side` pixels a side.
 pub fn preview(input: &[u8], max_side: u32, background: Rgb) -> Result<Preview> {
-    let d = decode::decode(input, background)?;
-    let (width, height) = d.image.dimensions();
+    // A large JPEG comes back decoded at a reduced scale, still at least the preview's size.
+    let (d, width, height) = decode::decode_for_preview(input, background, max_side)?;
     let max_side = max_side.max(1);
-    let small = if width.max(height) > max_side {
+    let (pw, ph) = if width.max(height) > max_side {
         let scale = f64::from(max_side) / f64::from(width.max(height));
         let pw = ((f64::from(width) * scale).round() as u32).max(1);
         let ph = ((f64::from(height) * scale).round() as u32).max(1);
+        (pw, ph)
+    } else {
+        (width, height)
+    };
+    let small = if d.image.dimensions() != (pw, ph) {
         image::imageops::thumbnail(&d.image, pw, ph)
     } else {
         d.image

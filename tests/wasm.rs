@@ -295,3 +295,85 @@ fn errors_carry_a_stable_code() {
     let gif = encoded(8, 8, ImageFormat::Gif);
     assert!(preview(&gif, 100, "#ffffff").is_ok());
 }
+
+/// A picture with smooth areas, noise and sharp edges, `w × h` RGB.
+fn busy_picture(w: u16, h: u16) -> Vec<u8> {
+    let mut s = 12345u32;
+    let mut out = Vec::new();
+    for y in 0..u32::from(h) {
+        for x in 0..u32::from(w) {
+            s = s.wrapping_mul(1103515245).wrapping_add(12345);
+            let n = (s >> 16) & 63;
+            let edge = if (x / 7 + y / 5) % 2 == 0 { 0 } else { 120 };
+            out.extend([
+                ((x * 3 + n) % 256) as u8,
+                ((y * 5 + edge + n) % 256) as u8,
+                ((x * y + n) % 256) as u8,
+            ]);
+        }
+    }
+    out
+}
+
+/// Occlude's JPEG pixel decoder gives exactly the same bytes with its SIMD128 kernels (IDCT,
+/// upsampling, colour conversion) as with the scalar ones (which tests/jpeg_pixels.rs checks
+/// against Pillow natively), at every scale, for every sampling layout, and on wild
+/// coefficients where the fixed-point arithmetic wraps.
+#[wasm_bindgen_test]
+fn jpeg_pixels_simd_matches_scalar() {
+    use jpeg_encoder::{ColorType, Encoder, SamplingFactor as S};
+    use occlude::jpeg::{pixels, reader};
+    let mut files: Vec<Vec<u8>> = vec![
+        include_bytes!("fixtures/jpeg-photo.jpg").to_vec(),
+        include_bytes!("fixtures/jpeg-gray.jpg").to_vec(),
+        include_bytes!("fixtures/lossless/prog-restart-420.jpg").to_vec(),
+        include_bytes!("fixtures/lossless/prog-444-odd.jpg").to_vec(),
+        include_bytes!("fixtures/lossless/seq-422-restart.jpg").to_vec(),
+        include_bytes!("fixtures/lossless/q100-444.jpg").to_vec(),
+    ];
+    for sf in [
+        S::R_4_4_4,
+        S::R_4_2_2,
+        S::R_4_2_0,
+        S::R_4_4_0,
+        S::R_4_1_1,
+        S::R_4_1_0,
+    ] {
+        for (w, h) in [(1u16, 1u16), (37, 21), (130, 67)] {
+            let mut out = Vec::new();
+            let mut e = Encoder::new(&mut out, 90);
+            e.set_sampling_factor(sf);
+            e.encode(&busy_picture(w, h), w, h, ColorType::Rgb).unwrap();
+            files.push(out);
+        }
+    }
+    assert!(pixels::SIMD, "the SIMD128 kernels are compiled in");
+    let mut checked = 0;
+    for f in &files {
+        let c = reader::read(f).unwrap();
+        for denom in [1, 2, 4, 8] {
+            let simd = pixels::render(&c, denom).unwrap();
+            let scalar = pixels::render_scalar(&c, denom).unwrap();
+            assert_eq!(simd, scalar, "1/{denom} {}×{}", c.width, c.height);
+            checked += 1;
+        }
+        // Wild coefficients and 16-bit tables: the arithmetic wraps the same way.
+        let mut wild = c.clone();
+        let mut s = 99u32;
+        for comp in &mut wild.components {
+            for q in comp.quant.iter_mut() {
+                s = s.wrapping_mul(1103515245).wrapping_add(12345);
+                *q = (s >> 8) as u16 | 1;
+            }
+            for v in comp.coefs.iter_mut() {
+                s = s.wrapping_mul(1103515245).wrapping_add(12345);
+                *v = (s >> 12) as i16;
+            }
+        }
+        assert_eq!(
+            pixels::render(&wild, 1).unwrap(),
+            pixels::render_scalar(&wild, 1).unwrap()
+        );
+    }
+    assert_eq!(checked, 4 * files.len());
+}

@@ -565,6 +565,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "all-formats")]
     fn psnr(a: &RgbImage, b: &RgbImage) -> f64 {
         let se: f64 = a
             .as_raw()
@@ -580,6 +581,7 @@ mod tests {
     /// to the input as the `jpeg-encoder` crate's 4:2:0 files at the same quality and no larger
     /// than 10 % over them, at sizes that need padding on both axes.
     #[test]
+    #[cfg(feature = "all-formats")] // the independent decoder is the image crate's
     fn files_match_another_encoder_in_an_independent_decoder() {
         for (w, h) in [(1, 1), (17, 9), (37, 29), (64, 48), (300, 7), (203, 157)] {
             let mut s = 99u32;

@@ -8,10 +8,13 @@
 //! [`edges::repad`] → [`writer::write`]. Anything the path cannot do exactly (arithmetic coding, 12-bit, CMYK/YCCK,
 //! RGB-coded JPEGs, rotations that would move partial edge MCUs, a colour fill on a grey file)
 //! comes back as a [`Decline`] whose message says why; the caller then runs the pixel path.
+//! The pixel path decodes JPEGs from the same coefficients with [`pixels`] (IDCT, upsampling,
+//! colour conversion), falling back to the `image` crate's decoder when the reader declines.
 
 pub mod edges;
 pub mod encoder;
 pub mod huffman;
+pub mod pixels;
 pub mod reader;
 pub mod transform;
 pub mod wipe;

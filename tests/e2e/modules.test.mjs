@@ -33,6 +33,17 @@ const LAZY = [
   { file: 'bmp-rgb.bmp', mimeType: 'image/bmp', format: 'bmp', out: 'png' },
 ].map((f) => ({ ...f, name: `Jane Doe ${f.file}`, buffer: readFileSync(join(ROOT, 'tests', 'fixtures', f.file)) }));
 
+/** A JPEG of the same picture: the core module decodes and writes it. */
+const CORE_JPEG = { file: 'jpeg-baseline.jpg', mimeType: 'image/jpeg', format: 'jpeg', out: 'jpeg' };
+CORE_JPEG.name = `Jane Doe ${CORE_JPEG.file}`;
+CORE_JPEG.buffer = readFileSync(join(ROOT, 'tests', 'fixtures', CORE_JPEG.file));
+
+/** A CMYK JPEG: the core's decoder declines it, so the core answers `needs-full-module` and the
+ * worker retries on the full module (the path no file signature predicts). */
+const CMYK_JPEG = { file: 'jpeg-cmyk.jpg', mimeType: 'image/jpeg', format: 'jpeg', out: 'jpeg' };
+CMYK_JPEG.name = `Jane Doe ${CMYK_JPEG.file}`;
+CMYK_JPEG.buffer = readFileSync(join(ROOT, 'tests', 'fixtures', CMYK_JPEG.file));
+
 /** A server on dist/ that logs every path it is asked for (page, worker and module fetches). */
 async function loggedServer() {
   const paths = [];
@@ -82,6 +93,15 @@ test('the first load fetches the core module only; a PNG opens and exports witho
     await assertRedacted(page, session);
     assert.ok(!paths.includes(FULL), 'a PNG needs only the core module');
     assert.deepEqual(problems, [], 'no page errors');
+
+    // A JPEG opens (its preview needs pixels: Occlude's own decoder is in the core) and exports.
+    const jpegPage = await context.newPage();
+    const jpegProblems = watchProblems(jpegPage);
+    await jpegPage.goto(server.url);
+    const jpegSession = await redactSession(jpegPage, jpegPage, { file: CORE_JPEG, tag: 'core-jpeg' });
+    await assertLazyRedacted(jpegPage, CORE_JPEG, jpegSession);
+    assert.ok(!paths.includes(FULL), 'a JPEG needs only the core module');
+    assert.deepEqual(jpegProblems, [], 'no page errors (JPEG)');
   } finally {
     await context.close();
     await server.close();
@@ -109,6 +129,24 @@ test('GIF, WebP, TIFF and BMP open and export through the full module, fetched o
       }
     }
   } finally {
+    await server.close();
+  }
+});
+
+test('a JPEG the core declines (CMYK) is retried on the full module, invisibly', { timeout: 180_000 }, async () => {
+  const { server, paths } = await loggedServer();
+  const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(server.url);
+    const session = await redactSession(page, page, { file: CMYK_JPEG, tag: 'full-cmyk' });
+    assert.ok(paths.includes(FULL), `the full module was fetched: ${paths.join(', ')}`);
+    assert.equal(session.exported.report.path, 'pixels', 'CMYK takes the pixel path');
+    await assertLazyRedacted(page, CMYK_JPEG, session);
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
     await server.close();
   }
 });
