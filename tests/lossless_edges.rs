@@ -478,6 +478,12 @@ fn oriented_files_are_repadded_in_the_seen_frame() {
         "{}",
         r.report.path_reason
     );
+    // Known from the frame header, before any coefficient is read.
+    assert!(
+        r.report.path_reason.contains("turn that is not exact"),
+        "{}",
+        r.report.path_reason
+    );
     let out = reader::read(&r.bytes).unwrap();
     for ci in 0..3 {
         let dev = hidden_deviation(&out, ci);

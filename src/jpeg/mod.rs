@@ -269,6 +269,13 @@ pub fn try_redact(
         ));
     }
     let orientation = exif_orientation(input);
+    // A turn that cannot be exact is known from the frame header: fall back before reading
+    // (and then throwing away) every coefficient.
+    if let Some((w, h, hmax, vmax)) = frame_layout(input) {
+        if let Err(d) = transform::turn_is_exact(w, h, hmax, vmax, orientation) {
+            return Ok(Attempt::Fallback(d.to_string()));
+        }
+    }
     let out = match lossless_timed(input, orientation, boxes, options.fill, now) {
         Ok(out) => out,
         Err(Decline::Fatal(e)) => return Err(e),
@@ -408,6 +415,31 @@ pub fn exif_orientation(input: &[u8]) -> u8 {
         .and_then(|(_, p)| image::metadata::Orientation::from_exif_chunk(p.get(6..)?))
         .map(|o| o.to_exif())
         .unwrap_or(1)
+}
+
+/// Stored width and height and the largest sampling factors from a JPEG's frame header, as
+/// the reader will see them (a one-component image samples 1×1); `None` when the header is
+/// missing or malformed (the reader then decides).
+fn frame_layout(input: &[u8]) -> Option<(u32, u32, usize, usize)> {
+    let (_, sof) = header_segments(input)
+        .into_iter()
+        .find(|(m, _)| (0xC0..=0xCF).contains(m) && ![0xC4, 0xC8, 0xCC].contains(m))?;
+    let h = u32::from(u16::from_be_bytes([*sof.get(1)?, *sof.get(2)?]));
+    let w = u32::from(u16::from_be_bytes([*sof.get(3)?, *sof.get(4)?]));
+    let n = usize::from(*sof.get(5)?);
+    if n == 1 {
+        return Some((w, h, 1, 1));
+    }
+    let comps = sof.get(6..6 + 3 * n)?;
+    let hmax = comps
+        .chunks_exact(3)
+        .map(|c| usize::from(c[1] >> 4))
+        .max()?;
+    let vmax = comps
+        .chunks_exact(3)
+        .map(|c| usize::from(c[1] & 15))
+        .max()?;
+    Some((w, h, hmax.max(1), vmax.max(1)))
 }
 
 /// The stored width and height of a JPEG from its frame header (SOF), without decoding.

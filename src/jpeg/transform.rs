@@ -39,24 +39,29 @@ fn coefficient_map(transpose: bool, flip_h: bool, flip_v: bool) -> ([usize; 64],
     (from, sign)
 }
 
-/// Turns `img` so that it is stored as it is seen for EXIF `orientation` (1–8). Orientation 1
-/// returns the image unchanged; an imperfect turn returns `Unsupported`.
-pub fn orient(img: Coefficients, orientation: u8) -> Result<Coefficients, Decline> {
+/// Whether [`orient`] can turn an image stored `width × height` with largest sampling factors
+/// `hmax × vmax` exactly for EXIF `orientation`: every flip must leave the partial MCUs at the
+/// right and bottom. Read from the frame header alone, so the caller can skip reading the
+/// coefficients when the answer is no.
+pub fn turn_is_exact(
+    width: u32,
+    height: u32,
+    hmax: usize,
+    vmax: usize,
+    orientation: u8,
+) -> Result<(), Decline> {
     let Some((transpose, flip_h, flip_v)) = steps(orientation) else {
         return unsupported(format!("EXIF orientation {orientation}"));
     };
-    if orientation == 1 {
-        return Ok(img);
-    }
     let (w, h) = if transpose {
-        (img.height, img.width)
+        (height, width)
     } else {
-        (img.width, img.height)
+        (width, height)
     };
     let (hmax, vmax) = if transpose {
-        (img.vmax, img.hmax)
+        (vmax, hmax)
     } else {
-        (img.hmax, img.vmax)
+        (hmax, vmax)
     };
     let (mw, mh) = (8 * hmax as u32, 8 * vmax as u32);
     if (flip_h && w % mw != 0) || (flip_v && h % mh != 0) {
@@ -70,6 +75,29 @@ pub fn orient(img: Coefficients, orientation: u8) -> Result<Coefficients, Declin
             }
         ));
     }
+    Ok(())
+}
+
+/// Turns `img` so that it is stored as it is seen for EXIF `orientation` (1–8). Orientation 1
+/// returns the image unchanged; an imperfect turn returns `Unsupported`.
+pub fn orient(img: Coefficients, orientation: u8) -> Result<Coefficients, Decline> {
+    let Some((transpose, flip_h, flip_v)) = steps(orientation) else {
+        return unsupported(format!("EXIF orientation {orientation}"));
+    };
+    if orientation == 1 {
+        return Ok(img);
+    }
+    turn_is_exact(img.width, img.height, img.hmax, img.vmax, orientation)?;
+    let (w, h) = if transpose {
+        (img.height, img.width)
+    } else {
+        (img.width, img.height)
+    };
+    let (hmax, vmax) = if transpose {
+        (img.vmax, img.hmax)
+    } else {
+        (img.hmax, img.vmax)
+    };
     let (from, sign) = coefficient_map(transpose, flip_h, flip_v);
     let mut components = Vec::with_capacity(img.components.len());
     for c in &img.components {
