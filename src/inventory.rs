@@ -1363,7 +1363,8 @@ fn desc_text(t: &[u8]) -> Option<String> {
 }
 
 // The tests make JPEG files with the `image` crate, which only the full build has.
-#[cfg(all(test, feature = "all-formats"))]
+#[cfg(test)]
+#[cfg(feature = "all-formats")]
 mod tests {
     use super::*;
     use exif::experimental::Writer;
