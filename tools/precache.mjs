@@ -8,6 +8,8 @@
 // Left out of the precache: sw.js itself (the browser fetches and compares it on every update
 // check) and occlude.html, the single-file build, which is a separate download, not part of the
 // app the worker serves (it would double the offline storage).
+// The list holds both variants of the wasm modules (SIMD128 and scalar); the service worker
+// precaches only the one its engine can run (see www/sw.js).
 
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

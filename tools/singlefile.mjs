@@ -10,13 +10,16 @@
 // - index.html's module scripts and everything they import, bundled into ONE inline
 //   <script type="module"> (a small bundler below: each module becomes a function scope;
 //   `import.meta.url` becomes the URL the module would have next to this file).
-// - The worker (worker/worker.js and both wasm-bindgen glues, pkg/occlude.js for the core module
-//   and pkg/occlude_full.js for the full one, bundled the same way) as a string that the page
-//   turns into a Blob URL; `new Worker(<…/worker/worker.js>)` is pointed at that Blob URL. Both
-//   wasm modules are base64 inside the worker's code and are passed to their glue's initSync()
-//   as bytes: never fetched. The core is instantiated when the worker starts; the full module
-//   only when the worker first asks for it (the worker's dynamic import() of its glue becomes
-//   the bundled module, whose init function then instantiates the inlined bytes).
+// - The worker (worker/worker.js and the four wasm-bindgen glues: pkg/occlude.js for the core
+//   module, pkg/occlude_full.js for the full one, and their scalar variants
+//   pkg/occlude_scalar.js and pkg/occlude_full_scalar.js for engines without wasm SIMD; bundled
+//   the same way) as a string that the page turns into a Blob URL; `new Worker(<…/worker/worker.js>)`
+//   is pointed at that Blob URL. All four wasm modules are base64 inside the worker's code; each
+//   glue's init function is replaced by one that passes its module's bytes to the glue's
+//   initSync(): never fetched. The worker calls the init of the variant its engine can compile
+//   (worker.js decides with WebAssembly.validate): the core when it starts, the full module only
+//   when it first needs it. The scalar variants add 2.5 MB (1 MB gzipped; see README), so that
+//   the file works on older browsers too: it is often passed around to unknown machines.
 // - Its own Content-Security-Policy (see singleFileCsp below for why each part is there).
 
 import { createHash } from 'node:crypto';
@@ -30,6 +33,13 @@ const GLUE = 'pkg/occlude.js';
 const WASM = 'pkg/occlude_bg.wasm';
 const FULL_GLUE = 'pkg/occlude_full.js';
 const FULL_WASM = 'pkg/occlude_full_bg.wasm';
+/** Every glue the worker may import → the wasm module its init function instantiates. */
+const GLUES = {
+  [GLUE]: WASM,
+  [FULL_GLUE]: FULL_WASM,
+  'pkg/occlude_scalar.js': 'pkg/occlude_scalar_bg.wasm',
+  'pkg/occlude_full_scalar.js': 'pkg/occlude_full_scalar_bg.wasm',
+};
 const MIME = { '.png': 'image/png', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.jpg': 'image/jpeg', '.woff2': 'font/woff2' };
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('base64');
@@ -237,11 +247,13 @@ export function buildSingleFile(dist) {
     return `${a}data:${type};base64,${readFileSync(file).toString('base64')}${b}`;
   });
 
-  // The worker: both glues + worker.js. The core wasm is initialised from its bytes before
-  // worker.js runs; the full module's init function is replaced by one that instantiates its
-  // inlined bytes when the worker first calls it.
-  const inlined = Object.fromEntries([WASM, FULL_WASM].map((p) => [p, readFileSync(join(dist, p)).toString('base64')]));
+  // The worker: the glues + worker.js. Each glue's init function is replaced by one that
+  // instantiates its inlined bytes when the worker first calls it (never before: an engine
+  // without SIMD cannot compile the SIMD modules, and the full module is rarely needed).
+  const inlined = Object.fromEntries(Object.values(GLUES).map((p) => [p, readFileSync(join(dist, p)).toString('base64')]));
   const mod = (p) => `__occlude_modules[${JSON.stringify(p)}]`;
+  const lazyInit = (glue, wasm) =>
+    `{ const glue = ${mod(glue)}; ${mod(glue)} = Object.freeze({ ...glue, default: async () => glue.initSync({ module: __occlude_bytes(${JSON.stringify(wasm)}) }) }); }`;
   const workerCode = [
     '"use strict";',
     '// Occlude image engine (single-file build): the wasm bytes are below; nothing is fetched.',
@@ -250,10 +262,7 @@ export function buildSingleFile(dist) {
     `const __occlude_wasm = ${JSON.stringify(inlined)};`,
     'const __occlude_bytes = (path) => { const s = atob(__occlude_wasm[path]); const b = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i); return b; };',
     bundle(dist, [WORKER], {
-      after: {
-        [GLUE]: `${mod(GLUE)}.initSync({ module: __occlude_bytes(${JSON.stringify(WASM)}) });`,
-        [FULL_GLUE]: `{ const glue = ${mod(FULL_GLUE)}; ${mod(FULL_GLUE)} = Object.freeze({ ...glue, default: async () => glue.initSync({ module: __occlude_bytes(${JSON.stringify(FULL_WASM)}) }) }); }`,
-      },
+      after: Object.fromEntries(Object.entries(GLUES).map(([glue, wasm]) => [glue, lazyInit(glue, wasm)])),
     }).code,
   ].join('\n');
   const page = bundle(dist, entries);

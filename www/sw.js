@@ -9,6 +9,18 @@
 const ASSETS = self.__OCCLUDE_ASSETS__;
 const VERSION = self.__OCCLUDE_VERSION__;
 
+// The wasm modules come in a SIMD128 and a scalar variant (see tools/build, worker/worker.js);
+// an engine only ever uses one, so only that one is precached: a phone with SIMD does not
+// download the ~0.75 MB gzipped it would never run, and one without SIMD still works offline.
+// The same probe as the worker's (a module with one v128.const; see worker/worker.js).
+const SIMD = WebAssembly.validate(
+  new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 0x17, 1, 0x15, 0, 0xfd, 0x0c, ...new Array(16).fill(0), 0x1a, 0x0b]),
+);
+const SCALAR_VARIANT = /^pkg\/occlude(_full)?_scalar(_bg\.wasm|\.js)$/;
+const SIMD_VARIANT = /^pkg\/occlude(_full)?(_bg\.wasm|\.js)$/;
+/** Whether this engine's worker can use `url` (an ASSETS entry, relative to this file). */
+const usable = (url) => !(SIMD ? SCALAR_VARIANT : SIMD_VARIANT).test(url);
+
 const PREFIX = 'occlude-app-';
 const CACHE = PREFIX + VERSION;
 // Shared files wait here (on this device) until the page picks them up; never a network hop.
@@ -25,7 +37,7 @@ self.addEventListener('install', (event) => {
       }
       const cache = await caches.open(CACHE);
       // `reload` skips the HTTP cache: the precache holds exactly the bytes the version names.
-      await cache.addAll(ASSETS.map((url) => new Request(url, { cache: 'reload' })));
+      await cache.addAll(ASSETS.filter(usable).map((url) => new Request(url, { cache: 'reload' })));
     })(),
   );
   // No skipWaiting() here: a new version waits until the page's "Update" asks for it.

@@ -88,6 +88,8 @@ test('the first load fetches the core module only; a PNG opens and exports witho
     await page.waitForLoadState('networkidle');
     assert.ok(paths.includes(CORE), `the core module is fetched up front: ${paths.join(', ')}`);
     assert.ok(!paths.includes(FULL), `the full module is not: ${paths.join(', ')}`);
+    // This Chromium has wasm SIMD: the scalar variants (scalar.test.mjs) are never fetched.
+    assert.ok(!paths.some((p) => p.includes('_scalar')), `no scalar variant: ${paths.join(', ')}`);
 
     const session = await redactSession(page, page, { tag: 'core-png' });
     await assertRedacted(page, session);

@@ -3,6 +3,8 @@
 // the core module first, the full module when the core answers `needs-full-module`), and also
 // answers with the size of wasm linear memory, which the app's worker does not expose.
 // One job per worker, as in the app (it ends the worker after every export).
+// Always the SIMD128 variants (the app's worker falls back to pkg/occlude*_scalar.js only on
+// engines without wasm SIMD, which the benchmark does not measure).
 //   → {type: 'init'}                      ← {ok, initMs, memory}
 //   → {type: 'export', bytes, boxes, options}
 //   ← {ok, result: {bytes, mime, report}, redactMs, fullLoadMs, module, memoryBefore, memoryAfter}
