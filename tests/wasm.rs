@@ -275,6 +275,12 @@ fn jpeg_encoder_simd_equals_scalar() {
     assert_eq!(occlude::jpeg::encoder::simd_mismatches(2000), 0);
 }
 
+/// The JPEG writer's SIMD128 search for nonzero coefficients agrees with the scalar one.
+#[wasm_bindgen_test]
+fn jpeg_writer_simd_mask_equals_scalar() {
+    assert_eq!(occlude::jpeg::writer::simd_mask_mismatches(20_000), 0);
+}
+
 /// Every thrown error carries the core's stable `code`; the worker reads it, never the text.
 #[wasm_bindgen_test]
 fn errors_carry_a_stable_code() {
@@ -347,7 +353,7 @@ fn jpeg_pixels_simd_matches_scalar() {
             files.push(out);
         }
     }
-    assert!(pixels::SIMD, "the SIMD128 kernels are compiled in");
+    const { assert!(pixels::SIMD, "the SIMD128 kernels are compiled in") };
     let mut checked = 0;
     for f in &files {
         let c = reader::read(f).unwrap();
