@@ -1,6 +1,6 @@
 //! PNG encoder settings on a photo-like and a screenshot-like image: encode time, size and the
 //! verifier's time. `cd bench && cargo run --release --example png_settings -- photo.jpg screen.png`
-use occlude::{burn, decode, verify, OutputFormat, Rect, Rgb};
+use occlude::{burn, decode, verify, OutputFormat, Rgb};
 use std::time::Instant;
 
 fn encode(img: &image::RgbImage, c: png::DeflateCompression, f: png::Filter) -> Vec<u8> {
@@ -21,15 +21,7 @@ fn main() {
         let input = std::fs::read(&path).expect("read");
         let d = decode::decode(&input, Rgb::WHITE).expect("decode");
         let (w, h) = d.image.dimensions();
-        let (fw, fh) = (f64::from(w), f64::from(h));
-        let boxes: Vec<Rect> = [
-            (0.05, 0.05, 0.30, 0.06),
-            (0.55, 0.40, 0.20, 0.15),
-            (0.10, 0.85, 0.50, 0.05),
-        ]
-        .iter()
-        .map(|&(x, y, bw, bh)| Rect::new(x * fw, y * fh, bw * fw, bh * fh))
-        .collect();
+        let boxes = occlude_bench::boxes(w, h);
         let mut img = d.image;
         let pb = burn::resolve(&boxes, w, h).expect("boxes");
         burn::burn(&mut img, &pb, Rgb::BLACK);

@@ -1,7 +1,7 @@
 //! Native stage timings of the pixel path to PNG, against the `png` crate's own encoder and row
 //! reader (the previous code): decode, encode, verify, sizes. Runs interleaved; medians.
 //! `cd bench && cargo run --release --example png_stages -- photo.jpg screen.png [runs]`
-use occlude::{burn, decode, encode, verify, OutputFormat, PixelBox, Rect, Rgb};
+use occlude::{burn, decode, encode, verify, OutputFormat, PixelBox, Rgb};
 use std::time::Instant;
 
 /// The previous encoder: the `png` crate with `Compression::Fastest` (photos) or zlib level 1
@@ -48,11 +48,6 @@ fn time<T>(v: &mut Vec<f64>, f: impl FnOnce() -> T) -> T {
     r
 }
 
-fn med(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let runs = match args.last().and_then(|s| s.parse().ok()) {
@@ -67,7 +62,9 @@ fn main() {
         let mut td = vec![];
         let mut d = None;
         for _ in 0..runs {
-            d = Some(time(&mut td, || decode::decode(&input, Rgb::WHITE).expect("decode")));
+            d = Some(time(&mut td, || {
+                decode::decode(&input, Rgb::WHITE).expect("decode")
+            }));
         }
         let d = d.unwrap();
         let (mut tl, mut tf) = (vec![], vec![]);
@@ -77,28 +74,25 @@ fn main() {
         }
         println!(
             "  image crate decode {:.1} ms, flatten {:.1} ms",
-            med(&mut tl),
-            med(&mut tf)
+            occlude_bench::median(tl.clone()),
+            occlude_bench::median(tf.clone())
         );
         let (w, h) = d.image.dimensions();
-        let (fw, fh) = (f64::from(w), f64::from(h));
-        let rects: Vec<Rect> = [
-            (0.05, 0.05, 0.30, 0.06),
-            (0.55, 0.40, 0.20, 0.15),
-            (0.10, 0.85, 0.50, 0.05),
-        ]
-        .iter()
-        .map(|&(x, y, bw, bh)| Rect::new(x * fw, y * fh, bw * fw, bh * fh))
-        .collect();
+        let rects = occlude_bench::boxes(w, h);
         let mut img = d.image;
         let pb = burn::resolve(&rects, w, h).expect("boxes");
         burn::burn(&mut img, &pb, Rgb::BLACK);
         let photo = encode::png_content(&img) == encode::PngContent::Photo;
-        println!("{path} {w}×{h} (photo {photo}): decode {:.1} ms", med(&mut td));
+        println!(
+            "{path} {w}×{h} (photo {photo}): decode {:.1} ms",
+            occlude_bench::median(td.clone())
+        );
         let (mut te, mut to, mut tv, mut tvo, mut tvn) = (vec![], vec![], vec![], vec![], vec![]);
         let (mut new, mut old) = (Vec::new(), Vec::new());
         for _ in 0..runs {
-            new = time(&mut te, || encode::encode(&img, OutputFormat::Png, 90).unwrap());
+            new = time(&mut te, || {
+                encode::encode(&img, OutputFormat::Png, 90).unwrap()
+            });
             old = time(&mut to, || old_encode(&img, photo));
             time(&mut tv, || {
                 verify::verify(&new, OutputFormat::Png, w, h, &pb, Rgb::BLACK).expect("verify")
@@ -108,16 +102,16 @@ fn main() {
         }
         println!(
             "  new encode {:6.1} ms {:>10} B | old encode {:6.1} ms {:>10} B",
-            med(&mut te),
+            occlude_bench::median(te.clone()),
             new.len(),
-            med(&mut to),
+            occlude_bench::median(to.clone()),
             old.len()
         );
         println!(
             "  new verify {:6.1} ms | old row reader on the new file {:6.1} ms, on the old {:6.1} ms",
-            med(&mut tv),
-            med(&mut tvo),
-            med(&mut tvn)
+            occlude_bench::median(tv.clone()),
+            occlude_bench::median(tvo.clone()),
+            occlude_bench::median(tvn.clone())
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Native timings of the redaction stages and the verifier on a JPEG file.
 //! `cd bench && cargo run --release --example verify_bench -- photo.jpg [runs]`
-use occlude::{burn, decode, encode, verify, Options, OutputFormat, Rect, Rgb};
+use occlude::{burn, decode, encode, verify, Options, OutputFormat, Rgb};
 use std::time::Instant;
 
 fn ms(t: Instant) -> f64 {
@@ -13,16 +13,7 @@ fn main() {
     let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
     let d = decode::decode(&input, Rgb::WHITE).expect("decode");
     let (w, h) = d.image.dimensions();
-    let (fw, fh) = (f64::from(w), f64::from(h));
-    // The benchmark page's boxes (fractions of the image).
-    let boxes: Vec<Rect> = [
-        (0.05, 0.05, 0.30, 0.06),
-        (0.55, 0.40, 0.20, 0.15),
-        (0.10, 0.85, 0.50, 0.05),
-    ]
-    .iter()
-    .map(|&(x, y, bw, bh)| Rect::new(x * fw, y * fh, bw * fw, bh * fh))
-    .collect();
+    let boxes = occlude_bench::boxes(w, h);
     println!("{} {w}×{h}, {} bytes", args[1], input.len());
     for (label, fmt) in [
         ("JPEG→JPEG", OutputFormat::Jpeg),
