@@ -186,7 +186,9 @@ fn zlib(
 
 /// PNG filter `f` (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth) of one row of 3-byte pixels
 /// against the row above (`prev`, zeros above the first row); `out` gets the filter type and
-/// the filtered bytes.
+/// the filtered bytes. Not inlined: called once per row, so a wasm engine's optimising tier
+/// takes over after the first rows (V8 swaps in optimised code only at a call).
+#[inline(never)]
 fn filter_row(f: u8, line: &[u8], prev: &[u8], out: &mut [u8]) {
     let Some((ty, out)) = out.split_first_mut() else {
         return;
@@ -257,6 +259,7 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
 /// The `png` crate's adaptive heuristic: of Up, Sub, Average and Paeth, the filter whose
 /// output has the smallest sum of absolute values as signed bytes (the later one on a tie; a
 /// row of zeros ends the search). The chosen row is left in `best`.
+#[inline(never)]
 fn adaptive_filter(line: &[u8], prev: &[u8], best: &mut Vec<u8>, scratch: &mut Vec<u8>) {
     let mut min = u64::MAX;
     for f in [2u8, 1, 3, 4] {

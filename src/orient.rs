@@ -76,27 +76,43 @@ fn transpose_like(src: &RgbImage, orientation: u8) -> RgbImage {
         7 => (true, true),
         _ => (false, true),
     };
-    let dst: &mut [u8] = &mut out;
-    let src: &[u8] = src;
-    let (row_in, row_out) = (w * 3, h * 3);
+    if w == 0 || h == 0 {
+        return out;
+    }
+    let (src, dst): (&[u8], &mut [u8]) = (src, &mut out);
     // Walk the output a tile at a time, row by row, so writes are sequential; the reads of one
     // tile touch at most TILE source rows, all of which stay in cache for the whole tile.
-    for ty in (0..w).step_by(TILE) {
-        let dy_end = (ty + TILE).min(w);
-        for tx in (0..h).step_by(TILE) {
-            let dx_end = (tx + TILE).min(h);
-            for dy in ty..dy_end {
-                let x = if flip_y { w - 1 - dy } else { dy };
-                let out_row = &mut dst[dy * row_out + tx * 3..dy * row_out + dx_end * 3];
-                for (dx, px) in (tx..dx_end).zip(out_row.chunks_exact_mut(3)) {
-                    let y = if flip_x { h - 1 - dx } else { dx };
-                    let s = y * row_in + x * 3;
-                    px.copy_from_slice(&src[s..s + 3]);
-                }
+    for (band, rows) in dst.chunks_mut(TILE * h * 3).enumerate() {
+        transpose_band(src, rows, band * TILE, (w, h), (flip_x, flip_y));
+    }
+    out
+}
+
+/// Output rows `first..` (a band of up to TILE rows, `rows`) of [`transpose_like`], tile by tile.
+/// A function of its own, called once per band, so that a wasm engine's optimising tier takes
+/// over after the first bands (V8 swaps in optimised code only at a call).
+#[inline(never)]
+fn transpose_band(
+    src: &[u8],
+    rows: &mut [u8],
+    first: usize,
+    (w, h): (usize, usize),
+    (flip_x, flip_y): (bool, bool),
+) {
+    let (row_in, row_out) = (w * 3, h * 3);
+    for tx in (0..h).step_by(TILE) {
+        let dx_end = (tx + TILE).min(h);
+        for (i, out_row) in rows.chunks_mut(row_out).enumerate() {
+            let dy = first + i;
+            let x = if flip_y { w - 1 - dy } else { dy };
+            let out = &mut out_row[tx * 3..dx_end * 3];
+            for (dx, px) in (tx..dx_end).zip(out.chunks_exact_mut(3)) {
+                let y = if flip_x { h - 1 - dx } else { dx };
+                let s = y * row_in + x * 3;
+                px.copy_from_slice(&src[s..s + 3]);
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -434,6 +434,105 @@ pub fn simd_mismatches(blocks: u32) -> u32 {
     bad
 }
 
+/// One MCU row of samples: 16 rows of level-shifted luma and 8 of each chroma (2×2 averages),
+/// padded to whole MCUs by repeating the last column and row. Its two steps are functions of
+/// their own, called once per MCU row, so that a wasm engine's optimising tier takes over after
+/// the first rows (V8 swaps in optimised code only at a call, never inside a running loop).
+struct Strip {
+    /// Samples across: luma (16 per MCU) and chroma (8 per MCU).
+    lw: usize,
+    cw: usize,
+    y: Vec<f32>,
+    cb: Vec<f32>,
+    cr: Vec<f32>,
+    /// One full-resolution row of Cb and Cr before subsampling.
+    cb_row: Vec<f32>,
+    cr_row: Vec<f32>,
+}
+
+impl Strip {
+    fn new(mcus_across: usize) -> Strip {
+        let (lw, cw) = (mcus_across * 16, mcus_across * 8);
+        Strip {
+            lw,
+            cw,
+            y: vec![0.0; 16 * lw],
+            cb: vec![0.0; 8 * cw],
+            cr: vec![0.0; 8 * cw],
+            cb_row: vec![0.0; lw],
+            cr_row: vec![0.0; lw],
+        }
+    }
+
+    /// Converts MCU row `my` of the `w × h` RGB picture `raw` (rows past the bottom repeat the
+    /// last one).
+    #[inline(never)]
+    fn fill(&mut self, raw: &[u8], w: usize, h: usize, my: usize) {
+        let (lw, cw, stride) = (self.lw, self.cw, w * 3);
+        self.cb.fill(0.0);
+        self.cr.fill(0.0);
+        for r in 0..16 {
+            let sy = (my * 16 + r).min(h - 1);
+            let row = &raw[sy * stride..sy * stride + stride];
+            let yrow = &mut self.y[r * lw..(r + 1) * lw];
+            rgb_row(row, yrow, &mut self.cb_row, &mut self.cr_row);
+            for plane in [&mut yrow[..], &mut self.cb_row[..], &mut self.cr_row[..]] {
+                let last = plane[w - 1];
+                plane[w..].fill(last);
+            }
+            let crow = (r / 2) * cw;
+            for (sum, pair) in self.cb[crow..crow + cw]
+                .iter_mut()
+                .zip(self.cb_row.chunks_exact(2))
+            {
+                *sum += pair[0] + pair[1];
+            }
+            for (sum, pair) in self.cr[crow..crow + cw]
+                .iter_mut()
+                .zip(self.cr_row.chunks_exact(2))
+            {
+                *sum += pair[0] + pair[1];
+            }
+        }
+        for v in self.cb.iter_mut().chain(self.cr.iter_mut()) {
+            *v *= 0.25;
+        }
+    }
+
+    /// Transforms and quantises the strip's blocks into MCU row `my` of the components.
+    #[inline(never)]
+    fn quantise(
+        &self,
+        my: usize,
+        (luma, lq): (&mut Component, &Quantiser),
+        chroma: [&mut Component; 2],
+        cq: &Quantiser,
+    ) {
+        let (lw, cw) = (self.lw, self.cw);
+        let mut block = [0f32; 64];
+        for by in 0..2 {
+            for bx in 0..lw / 8 {
+                for y in 0..8 {
+                    let src = (by * 8 + y) * lw + bx * 8;
+                    block[y * 8..y * 8 + 8].copy_from_slice(&self.y[src..src + 8]);
+                }
+                let i = ((my * 2 + by) * luma.bw + bx) * 64;
+                lq.block(&mut block, &mut luma.coefs[i..i + 64]);
+            }
+        }
+        for (plane, comp) in [&self.cb, &self.cr].into_iter().zip(chroma) {
+            for bx in 0..cw / 8 {
+                for y in 0..8 {
+                    let src = y * cw + bx * 8;
+                    block[y * 8..y * 8 + 8].copy_from_slice(&plane[src..src + 8]);
+                }
+                let i = (my * comp.bw + bx) * 64;
+                cq.block(&mut block, &mut comp.coefs[i..i + 64]);
+            }
+        }
+    }
+}
+
 /// Encodes `img` as a baseline 4:2:0 JPEG at `quality` (1–100).
 pub fn encode(img: &RgbImage, quality: u8) -> Result<Vec<u8>, Decline> {
     writer::write(&coefficients(img, quality)?, writer::Tables::AnnexK)
@@ -468,59 +567,11 @@ pub fn coefficients(img: &RgbImage, quality: u8) -> Result<Coefficients, Decline
     let (mut cb, cq) = component(1, &chroma_q, chroma_vis);
     let (mut cr, _) = component(1, &chroma_q, chroma_vis);
 
-    // One MCU row at a time: 16 rows of level-shifted luma, 8 of each chroma (2×2 averages),
-    // padded to whole MCUs by repeating the last column and row.
-    let (lw, cw) = (mw * 16, mw * 8);
-    let mut ybuf = vec![0f32; 16 * lw];
-    let mut cbbuf = vec![0f32; 8 * cw];
-    let mut crbuf = vec![0f32; 8 * cw];
+    let mut strip = Strip::new(mw);
     let raw: &[u8] = img;
-    let stride = w * 3;
-    let mut block = [0f32; 64];
-    let (mut cbrow, mut crrow) = (vec![0f32; lw], vec![0f32; lw]);
     for my in 0..mh {
-        cbbuf.fill(0.0);
-        crbuf.fill(0.0);
-        for r in 0..16 {
-            let sy = (my * 16 + r).min(h - 1);
-            let row = &raw[sy * stride..sy * stride + stride];
-            let yrow = &mut ybuf[r * lw..(r + 1) * lw];
-            rgb_row(row, yrow, &mut cbrow, &mut crrow);
-            for plane in [&mut yrow[..], &mut cbrow[..], &mut crrow[..]] {
-                let last = plane[w - 1];
-                plane[w..].fill(last);
-            }
-            let crow = (r / 2) * cw;
-            for (sum, pair) in cbbuf[crow..crow + cw].iter_mut().zip(cbrow.chunks_exact(2)) {
-                *sum += pair[0] + pair[1];
-            }
-            for (sum, pair) in crbuf[crow..crow + cw].iter_mut().zip(crrow.chunks_exact(2)) {
-                *sum += pair[0] + pair[1];
-            }
-        }
-        for v in cbbuf.iter_mut().chain(crbuf.iter_mut()) {
-            *v *= 0.25;
-        }
-        for by in 0..2 {
-            for bx in 0..mw * 2 {
-                for y in 0..8 {
-                    let src = (by * 8 + y) * lw + bx * 8;
-                    block[y * 8..y * 8 + 8].copy_from_slice(&ybuf[src..src + 8]);
-                }
-                let i = ((my * 2 + by) * yc.bw + bx) * 64;
-                yq.block(&mut block, &mut yc.coefs[i..i + 64]);
-            }
-        }
-        for (plane, comp) in [(&cbbuf, &mut cb), (&crbuf, &mut cr)] {
-            for bx in 0..mw {
-                for y in 0..8 {
-                    let src = y * cw + bx * 8;
-                    block[y * 8..y * 8 + 8].copy_from_slice(&plane[src..src + 8]);
-                }
-                let i = (my * comp.bw + bx) * 64;
-                cq.block(&mut block, &mut comp.coefs[i..i + 64]);
-            }
-        }
+        strip.fill(raw, w, h, my);
+        strip.quantise(my, (&mut yc, &yq), [&mut cb, &mut cr], &cq);
     }
     Ok(Coefficients {
         width: img.width(),

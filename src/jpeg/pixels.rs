@@ -154,7 +154,10 @@ impl Plane {
         })
     }
 
-    /// Inverse-transforms the blocks of MCU row `my` into the ring.
+    /// Inverse-transforms the blocks of MCU row `my` into the ring. Not inlined: called once
+    /// per MCU row, so a wasm engine's optimising tier takes over after the first rows (V8
+    /// swaps in optimised code only at a call).
+    #[inline(never)]
     fn idct_strip(&mut self, comp: &Component, my: usize) {
         let n = self.size;
         for by in my * comp.v..(my + 1) * comp.v {
@@ -200,7 +203,8 @@ impl Rows {
         }
     }
 
-    /// Writes output row `y` (RGB) into `dst`.
+    /// Writes output row `y` (RGB) into `dst`. Not inlined, like [`Plane::idct_strip`].
+    #[inline(never)]
     fn emit(&mut self, planes: &[Plane], y: usize, s: usize, dst: &mut [u8]) {
         let w = self.width;
         for (p, up) in planes.iter().zip(self.up.iter_mut()) {
