@@ -4,7 +4,8 @@
 // `{id, ok: false, error: {name, message}}`. Result buffers are transferred, never copied.
 //
 // Two builds of the same core (see tools/build): the small CORE module (JPEG and PNG), loaded
-// at once, and the FULL module (adds GIF, WebP, TIFF, BMP and JPEG pixel decoding), fetched only
+// at once, and the FULL module (adds GIF, WebP, TIFF, BMP, and the `image` crate's JPEG decoder
+// for the JPEGs the core's own decoder declines: CMYK, arithmetic-coded, 12-bit), fetched only
 // when a request needs it: when the file's first bytes name a format the core lacks, or when the
 // core answers with the error code `needs-full-module`. The request then runs again on the full
 // module; the page never sees the difference.
