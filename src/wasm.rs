@@ -184,6 +184,13 @@ pub fn preview(input: &[u8], max_side: u32, background: &str) -> Result<Preview,
     Ok(Preview { inner })
 }
 
+/// Runs every codec path once on a small made-up picture, so the engine has optimised code
+/// ready for the next real job (see `occlude::warm_up`). The app's worker calls it when idle.
+#[wasm_bindgen]
+pub fn warm_up() -> Result<(), JsValue> {
+    crate::warm_up().map_err(js_error)
+}
+
 /// The crate version, e.g. `0.1.0`.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -826,3 +826,10 @@ fn report_serialises_for_the_page() {
     assert_eq!(json["suggestedName"], "redacted.jpg");
     assert_eq!(json["boxes"][0]["width"], 32);
 }
+
+/// The warm-up the web app's worker runs when it starts goes through every codec path without
+/// an error (an error there would mean a broken build).
+#[test]
+fn warm_up_runs_every_codec_path() {
+    occlude::warm_up().expect("warm-up");
+}

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use image::{ImageFormat, Rgb, RgbImage, RgbaImage};
-use occlude::wasm::{inspect, preview, redact, version};
+use occlude::wasm::{inspect, preview, redact, version, warm_up};
 use std::io::Cursor;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -382,4 +382,10 @@ fn jpeg_pixels_simd_matches_scalar() {
         );
     }
     assert_eq!(checked, 4 * files.len());
+}
+
+/// The worker's warm-up (every codec path on a small picture) succeeds in the browser.
+#[wasm_bindgen_test]
+fn warm_up_succeeds() {
+    assert!(warm_up().is_ok());
 }
