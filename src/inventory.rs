@@ -537,7 +537,7 @@ fn identifier(data: &[u8]) -> String {
 
 /// The marker segments before the first scan, stopping quietly at any damage. Used when the
 /// full walk fails and for thumbnails, whose scan data may be cut.
-fn jpeg_header_segments(b: &[u8]) -> Vec<(u8, Range<usize>)> {
+pub(crate) fn jpeg_header_segments(b: &[u8]) -> Vec<(u8, Range<usize>)> {
     let mut out = Vec::new();
     if b.get(..2) != Some(&[0xFF, 0xD8]) {
         return out;

@@ -370,37 +370,10 @@ fn lossless_reason(repadded: usize, how: &[String]) -> String {
 /// The marker segments before the first scan, as (marker, payload), in file order. Stops
 /// quietly at the first scan or where the structure breaks: callers read what is there.
 fn header_segments(b: &[u8]) -> Vec<(u8, &[u8])> {
-    let mut out = Vec::new();
-    if b.get(..2) != Some(&[0xFF, 0xD8]) {
-        return out;
-    }
-    let mut pos = 2usize;
-    while b.get(pos) == Some(&0xFF) {
-        let mut m = pos + 1;
-        while b.get(m) == Some(&0xFF) {
-            m += 1; // fill bytes
-        }
-        let Some(&marker) = b.get(m) else { break };
-        pos = m + 1;
-        if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
-            continue; // no length
-        }
-        if marker == 0xD8 || marker == 0xD9 || marker == 0xDA || marker == 0x00 {
-            break;
-        }
-        let Some(len) = b
-            .get(pos..pos + 2)
-            .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
-        else {
-            break;
-        };
-        let Some(payload) = len.checked_sub(2).and_then(|n| b.get(pos + 2..pos + 2 + n)) else {
-            break;
-        };
-        out.push((marker, payload));
-        pos += len;
-    }
-    out
+    crate::inventory::jpeg_header_segments(b)
+        .into_iter()
+        .filter_map(|(marker, payload)| Some((marker, b.get(payload)?)))
+        .collect()
 }
 
 /// The EXIF orientation (1–8) of a JPEG, read the way the `image` crate's JPEG decoder reads it
