@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { serve } from '../../tools/serve.mjs';
-import { DIST, FIXTURE, ROOT, assertRedacted, decodeRegions, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { ROOT, assertQuadrantsRedacted, assertRedacted, editorReady, launch, loggedServer, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
 
 let browser;
 
@@ -44,34 +43,7 @@ const CMYK_JPEG = { file: 'jpeg-cmyk.jpg', mimeType: 'image/jpeg', format: 'jpeg
 CMYK_JPEG.name = `Jane Doe ${CMYK_JPEG.file}`;
 CMYK_JPEG.buffer = readFileSync(join(ROOT, 'tests', 'fixtures', CMYK_JPEG.file));
 
-/** A server on dist/ that logs every path it is asked for (page, worker and module fetches). */
-async function loggedServer() {
-  const paths = [];
-  const server = await serve({ root: DIST, port: 0, onRequest: (r) => paths.push(new URL(r.url, 'http://x').pathname) });
-  return { server, paths };
-}
 
-/** Checks a session on one of LAZY: its format reached the core, the box is black, the rest kept. */
-async function assertLazyRedacted(scope, lazy, { download, exported }) {
-  const { report } = exported;
-  assert.equal(report.inputFormat, lazy.format, `read as ${lazy.format}`);
-  assert.equal(report.outputFormat, lazy.out, `written as ${lazy.out}`);
-  if (lazy.out === 'png') return assertRedacted(scope, { download, exported });
-  assert.ok(download.bytes.equals(exported.bytes), 'the download is the exported Blob');
-  const [b] = report.boxes;
-  const { width: W, height: H, quadrants } = FIXTURE;
-  // JPEG: 4:2:0 chroma bleeds a few pixels across the box edge, so the box is checked inside a
-  // 4-pixel margin.
-  assert.ok(b.width > 8 && b.height > 8, `the box has a size: ${JSON.stringify(b)}`);
-  const a = await decodeRegions(scope, download.bytes, [
-    { x: b.x + 4, y: b.y + 4, width: b.width - 8, height: b.height - 8 },
-    { x: W / 2 + 4, y: H / 2 + 4, width: W / 2 - 8, height: H / 2 - 8 },
-  ]);
-  assert.deepEqual([a.width, a.height], [W, H]);
-  const [inside, untouched] = a.stats;
-  assert.ok(inside.max.every((v) => v <= 24), `the box is burned black (JPEG): ${JSON.stringify(inside)}`);
-  untouched.mean.forEach((v, i) => assert.ok(Math.abs(v - quadrants.br[i]) <= 8, `the rest is kept: ${JSON.stringify(untouched)}`));
-}
 
 test('the first load fetches the core module only; a PNG opens and exports without the full module', { timeout: 180_000 }, async () => {
   const { server, paths } = await loggedServer();
@@ -101,7 +73,7 @@ test('the first load fetches the core module only; a PNG opens and exports witho
     const jpegProblems = watchProblems(jpegPage);
     await jpegPage.goto(server.url);
     const jpegSession = await redactSession(jpegPage, jpegPage, { file: CORE_JPEG, tag: 'core-jpeg' });
-    await assertLazyRedacted(jpegPage, CORE_JPEG, jpegSession);
+    await assertQuadrantsRedacted(jpegPage, CORE_JPEG, jpegSession);
     assert.ok(!paths.includes(FULL), 'a JPEG needs only the core module');
     assert.deepEqual(jpegProblems, [], 'no page errors (JPEG)');
   } finally {
@@ -123,7 +95,7 @@ test('GIF, WebP, TIFF and BMP open and export through the full module, fetched o
         await page.goto(server.url);
         const before = paths.filter((p) => p === FULL).length;
         const session = await redactSession(page, page, { file: lazy, tag: `full-${lazy.format}` });
-        await assertLazyRedacted(page, lazy, session);
+        await assertQuadrantsRedacted(page, lazy, session);
         assert.ok(paths.filter((p) => p === FULL).length > before, `${lazy.file}: the full module was fetched for it`);
         assert.deepEqual(problems, [], `${lazy.file}: no page errors`);
       } finally {
@@ -145,7 +117,7 @@ test('a JPEG the core declines (CMYK) is retried on the full module, invisibly',
     const session = await redactSession(page, page, { file: CMYK_JPEG, tag: 'full-cmyk' });
     assert.ok(paths.includes(FULL), `the full module was fetched: ${paths.join(', ')}`);
     assert.equal(session.exported.report.path, 'pixels', 'CMYK takes the pixel path');
-    await assertLazyRedacted(page, CMYK_JPEG, session);
+    await assertQuadrantsRedacted(page, CMYK_JPEG, session);
     assert.deepEqual(problems, [], 'no page errors');
   } finally {
     await context.close();

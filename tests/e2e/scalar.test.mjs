@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { serve } from '../../tools/serve.mjs';
-import { DIST, FIXTURE, ROOT, assertRedacted, decodeRegions, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { DIST, FIXTURE, ROOT, assertQuadrantsRedacted, editorReady, launch, loggedServer, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
 
 const SIMD_MODULES = ['/pkg/occlude.js', '/pkg/occlude_bg.wasm', '/pkg/occlude_full.js', '/pkg/occlude_full_bg.wasm'];
 const SCALAR_CORE = ['/pkg/occlude_scalar.js', '/pkg/occlude_scalar_bg.wasm'];
@@ -36,34 +35,7 @@ const ORIENTED = fixture('orient-6.jpg', 'image/jpeg', 'jpeg', 'jpeg'); // core:
 const CMYK = fixture('jpeg-cmyk.jpg', 'image/jpeg', 'jpeg', 'jpeg'); // core declines, full decodes
 const GIF = fixture('gif-still.gif', 'image/gif', 'gif', 'png'); // full: GIF decoder + PNG encoder
 
-/** A server on dist/ that logs every path it is asked for (page, worker and module fetches). */
-async function loggedServer() {
-  const paths = [];
-  const server = await serve({ root: DIST, port: 0, onRequest: (r) => paths.push(new URL(r.url, 'http://x').pathname) });
-  return { server, paths };
-}
 
-/** Checks a redaction of one of the quadrant fixtures: its format, the box black, the rest kept. */
-async function assertQuadrantsRedacted(page, input, { download, exported }) {
-  const { report } = exported;
-  assert.equal(report.inputFormat, input.format, `read as ${input.format}`);
-  assert.equal(report.outputFormat, input.out, `written as ${input.out}`);
-  if (input.out === 'png') return assertRedacted(page, { download, exported });
-  assert.ok(download.bytes.equals(exported.bytes), 'the download is the exported Blob');
-  assert.deepEqual([...download.bytes.subarray(0, 2)], [0xff, 0xd8], 'a JPEG');
-  const [b] = report.boxes;
-  const { width: W, height: H, quadrants } = FIXTURE;
-  // JPEG: 4:2:0 chroma bleeds a few pixels across the box edge; checked inside a 4-pixel margin.
-  assert.ok(b.width > 8 && b.height > 8, `the box has a size: ${JSON.stringify(b)}`);
-  const a = await decodeRegions(page, download.bytes, [
-    { x: b.x + 4, y: b.y + 4, width: b.width - 8, height: b.height - 8 },
-    { x: W / 2 + 4, y: H / 2 + 4, width: W / 2 - 8, height: H / 2 - 8 },
-  ]);
-  assert.deepEqual([a.width, a.height], [W, H], 'output has the seen size');
-  const [inside, untouched] = a.stats;
-  assert.ok(inside.max.every((v) => v <= 24), `the box is burned black: ${JSON.stringify(inside)}`);
-  untouched.mean.forEach((v, i) => assert.ok(Math.abs(v - quadrants.br[i]) <= 8, `the rest is kept: ${JSON.stringify(untouched)}`));
-}
 
 test('with --no-enable-sse4-1 this Chromium really has no wasm SIMD', { timeout: 60_000 }, async () => {
   const { server } = await loggedServer();
