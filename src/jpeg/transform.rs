@@ -39,6 +39,15 @@ fn coefficient_map(transpose: bool, flip_h: bool, flip_v: bool) -> ([usize; 64],
     (from, sign)
 }
 
+/// A (horizontal, vertical) pair as it is after the turn: swapped when the turn transposes.
+fn turned<T>(transpose: bool, (a, b): (T, T)) -> (T, T) {
+    if transpose {
+        (b, a)
+    } else {
+        (a, b)
+    }
+}
+
 /// Whether [`orient`] can turn an image stored `width × height` with largest sampling factors
 /// `hmax × vmax` exactly for EXIF `orientation`: every flip must leave the partial MCUs at the
 /// right and bottom. Read from the frame header alone, so the caller can skip reading the
@@ -53,16 +62,8 @@ pub fn turn_is_exact(
     let Some((transpose, flip_h, flip_v)) = steps(orientation) else {
         return unsupported(format!("EXIF orientation {orientation}"));
     };
-    let (w, h) = if transpose {
-        (height, width)
-    } else {
-        (width, height)
-    };
-    let (hmax, vmax) = if transpose {
-        (vmax, hmax)
-    } else {
-        (hmax, vmax)
-    };
+    let (w, h) = turned(transpose, (width, height));
+    let (hmax, vmax) = turned(transpose, (hmax, vmax));
     let (mw, mh) = (8 * hmax as u32, 8 * vmax as u32);
     if (flip_h && w % mw != 0) || (flip_v && h % mh != 0) {
         return unsupported(format!(
@@ -88,29 +89,13 @@ pub fn orient(img: Coefficients, orientation: u8) -> Result<Coefficients, Declin
         return Ok(img);
     }
     turn_is_exact(img.width, img.height, img.hmax, img.vmax, orientation)?;
-    let (w, h) = if transpose {
-        (img.height, img.width)
-    } else {
-        (img.width, img.height)
-    };
-    let (hmax, vmax) = if transpose {
-        (img.vmax, img.hmax)
-    } else {
-        (img.hmax, img.vmax)
-    };
+    let (w, h) = turned(transpose, (img.width, img.height));
+    let (hmax, vmax) = turned(transpose, (img.hmax, img.vmax));
     let (from, sign) = coefficient_map(transpose, flip_h, flip_v);
     let mut components = Vec::with_capacity(img.components.len());
     for c in &img.components {
-        let (bw, bh) = if transpose {
-            (c.bh, c.bw)
-        } else {
-            (c.bw, c.bh)
-        };
-        let (vis_w, vis_h) = if transpose {
-            (c.vis_h, c.vis_w)
-        } else {
-            (c.vis_w, c.vis_h)
-        };
+        let (bw, bh) = turned(transpose, (c.bw, c.bh));
+        let (vis_w, vis_h) = turned(transpose, (c.vis_w, c.vis_h));
         let mut quant = [0u16; 64];
         for k in 0..64 {
             quant[k] = c.quant[from[k]];
@@ -122,7 +107,7 @@ pub fn orient(img: Coefficients, orientation: u8) -> Result<Coefficients, Declin
                 // so the padded grid equals the visible one), then the transpose.
                 let tx = if flip_h { bw - 1 - ox } else { ox };
                 let ty = if flip_v { bh - 1 - oy } else { oy };
-                let (sx, sy) = if transpose { (ty, tx) } else { (tx, ty) };
+                let (sx, sy) = turned(transpose, (tx, ty));
                 let si = (sy * c.bw + sx) * 64;
                 let oi = (oy * bw + ox) * 64;
                 let (Some(src), Some(dst)) = (c.coefs.get(si..si + 64), coefs.get_mut(oi..oi + 64))
@@ -134,9 +119,10 @@ pub fn orient(img: Coefficients, orientation: u8) -> Result<Coefficients, Declin
                 }
             }
         }
+        let (h, v) = turned(transpose, (c.h, c.v));
         components.push(Component {
-            h: if transpose { c.v } else { c.h },
-            v: if transpose { c.h } else { c.v },
+            h,
+            v,
             quant,
             bw,
             bh,
