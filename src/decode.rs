@@ -225,8 +225,9 @@ fn in_this_build(format: InputFormat) -> Result<()> {
 pub fn header(bytes: &[u8]) -> Result<Header> {
     let format = sniff(bytes)?;
     in_this_build(format)?;
-    if format == InputFormat::Jpeg && !cfg!(feature = "all-formats") {
-        // No JPEG decoder in this build to ask: read the frame header directly.
+    if format == InputFormat::Jpeg {
+        // Read from the frame header by Occlude's own code in every build, so the core and the
+        // full module describe a JPEG identically (and as the decoder will see it).
         let (width, height) = crate::jpeg::frame_size(bytes)?;
         check_size(width, height)?;
         if width == 0 || height == 0 {
@@ -247,14 +248,10 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
     let data = pixels_only(bytes, format);
     let mut decoder = open(&data, format)?;
     let (width, height) = decoder.dimensions();
-    let orientation = if format == InputFormat::Jpeg {
-        crate::jpeg::exif_orientation(bytes)
-    } else {
-        decoder
-            .orientation()
-            .unwrap_or(image::metadata::Orientation::NoTransforms)
-            .to_exif()
-    };
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms)
+        .to_exif();
     Ok(Header {
         format,
         width,
