@@ -3,7 +3,7 @@
 //! [`Error`] becomes a JS error is [`js_error`].
 
 use crate::{Error, Options, Rect};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 /// Installs the panic hook once, when the module is instantiated, so a bug shows up in the
@@ -24,14 +24,56 @@ fn js_error(e: Error) -> JsValue {
 }
 
 /// A malformed request from the page is reported as a bad option, in the core's words.
-fn bad_request(e: serde_json::Error) -> JsValue {
+fn bad_request(detail: impl std::fmt::Display) -> JsValue {
     js_error(Error::BadOption {
-        detail: format!("the request is not valid: {e}"),
+        detail: format!("the request is not valid: {detail}"),
     })
 }
 
+/// `value` as JSON text, written by the engine's own `JSON.stringify` (absent values as
+/// `null`, as the page expects); no JSON printer is compiled into the module.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let object = value.serialize(&serializer)?;
+    js_sys::JSON::stringify(&object).map(String::from)
+}
+
+/// Reads the page's request from JSON text with the engine's own `JSON.parse`. A misspelt key
+/// is refused, not ignored (serde-wasm-bindgen reads only the keys it knows, so the request is
+/// written back and every key of the input must be there).
+fn from_json<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> Result<T, JsValue> {
+    let object = js_sys::JSON::parse(text).map_err(|e| {
+        let why = js_sys::Error::from(e).message();
+        bad_request(String::from(why))
+    })?;
+    let value: T = serde_wasm_bindgen::from_value(object.clone()).map_err(bad_request)?;
+    let known = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?;
+    match unknown_key(&object, &known) {
+        Some(key) => Err(bad_request(format!("unknown field `{key}`"))),
+        None => Ok(value),
+    }
+}
+
+/// The first key of `input` that `known` (the same data as read) lacks, in the request and its
+/// options (the structs that deny unknown fields); boxes may carry extra keys, as before.
+fn unknown_key(input: &JsValue, known: &JsValue) -> Option<String> {
+    if js_sys::Array::is_array(input) || !input.is_object() || !known.is_object() {
+        return None;
+    }
+    let known_keys = js_sys::Object::from(known.clone());
+    js_sys::Object::keys(&js_sys::Object::from(input.clone()))
+        .iter()
+        .find_map(|key| {
+            if !js_sys::Object::has_own(&known_keys, &key) {
+                return Some(key.as_string().unwrap_or_default());
+            }
+            let get = |o: &JsValue| js_sys::Reflect::get(o, &key).unwrap_or(JsValue::NULL);
+            unknown_key(&get(input), &get(known))
+        })
+}
+
 /// What the page sends along with the image bytes.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct Request {
     boxes: Vec<Rect>,
@@ -60,7 +102,7 @@ impl Redaction {
 
     /// The report as JSON (camelCase keys; see `occlude::Report`).
     pub fn report_json(&self) -> Result<String, JsValue> {
-        serde_json::to_string(&self.report).map_err(|e| JsError::new(&e.to_string()).into())
+        to_json(&self.report)
     }
 
     /// The MIME type of the new file, e.g. `image/jpeg`.
@@ -79,7 +121,7 @@ impl Redaction {
 /// Box coordinates are in pixels of the image as seen (after EXIF orientation).
 #[wasm_bindgen]
 pub fn redact(input: &[u8], request_json: &str) -> Result<Redaction, JsValue> {
-    let request: Request = serde_json::from_str(request_json).map_err(bad_request)?;
+    let request: Request = from_json(request_json)?;
     let options = request.options.unwrap_or_default();
     let out = crate::redact_timed(input, &request.boxes, &options, &now_ms).map_err(js_error)?;
     Ok(Redaction {
@@ -109,7 +151,7 @@ fn now_ms() -> f64 {
 #[wasm_bindgen]
 pub fn inspect(input: &[u8]) -> Result<String, JsValue> {
     let inspection = crate::inspect(input).map_err(js_error)?;
-    serde_json::to_string(&inspection).map_err(|e| JsError::new(&e.to_string()).into())
+    to_json(&inspection)
 }
 
 /// A downscaled picture of the image exactly as it will be burned (oriented and flattened).

@@ -254,6 +254,8 @@ fn bad_input_gives_readable_errors() {
         r##"{"boxes":[],"options":{"colour":"#000000"}}"##,
     ));
     assert!(e.contains("unknown field `colour`"), "{e}");
+    let e = err_of(redact(&png, r##"{"boxes":[],"colour":"#000000"}"##));
+    assert!(e.contains("unknown field `colour`"), "{e}");
     let req =
         r#"{"boxes":[{"x":1,"y":1,"width":2,"height":2}],"options":{"format":"jpeg","quality":0}}"#;
     let e = err_of(redact(&png, req));
