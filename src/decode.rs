@@ -5,9 +5,10 @@ use crate::color::Rgb;
 use crate::container;
 use crate::error::{Error, Result};
 use crate::sniff::{sniff, InputFormat};
-use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, RgbImage};
+use image::RgbImage;
+#[cfg(feature = "all-formats")]
+use image::{DynamicImage, ImageDecoder, ImageError, ImageReader};
 use std::borrow::Cow;
-use std::io::Cursor;
 
 /// Widest or tallest image Occlude opens (panoramas included).
 pub const MAX_SIDE: u32 = 20_000;
@@ -31,6 +32,7 @@ pub struct Decoded {
     pub hidden_under_transparent: u64,
 }
 
+#[cfg(feature = "all-formats")]
 fn limits() -> image::Limits {
     let mut l = image::Limits::no_limits();
     l.max_image_width = Some(MAX_SIDE);
@@ -55,18 +57,41 @@ pub fn check_size(width: u32, height: u32) -> Result<()> {
     Ok(())
 }
 
-/// Maps a decoder error to the core's error, naming the format.
+/// The error for a decoder that would need more memory than [`MAX_ALLOC`].
+pub(crate) fn out_of_memory((w, h): (u32, u32)) -> Error {
+    Error::TooLarge {
+        width: w.into(),
+        height: h.into(),
+        limit: format!("{} MiB of memory", MAX_ALLOC / (1024 * 1024)),
+    }
+}
+
+/// A decoder's complaint: truncation when its words say the data ran out, otherwise corruption
+/// with the decoder's detail.
+pub(crate) fn corrupt_or_truncated(format: &'static str, detail: String) -> Error {
+    let lower = detail.to_ascii_lowercase();
+    let truncation = [
+        "eof",
+        "end of",
+        "unexpected end",
+        "truncat",
+        "not enough",
+        "no more data",
+        "incomplete",
+    ];
+    if truncation.iter().any(|t| lower.contains(t)) {
+        Error::Truncated { format }
+    } else {
+        Error::Corrupt { format, detail }
+    }
+}
+
+/// Maps an `image` crate decoder error to the core's error, naming the format.
+#[cfg(feature = "all-formats")]
 fn map_err(format: InputFormat, e: ImageError, size: Option<(u32, u32)>) -> Error {
     let name = format.name();
     match e {
-        ImageError::Limits(_) => {
-            let (w, h) = size.unwrap_or((0, 0));
-            Error::TooLarge {
-                width: w.into(),
-                height: h.into(),
-                limit: format!("{} MiB of memory", MAX_ALLOC / (1024 * 1024)),
-            }
-        }
+        ImageError::Limits(_) => out_of_memory(size.unwrap_or((0, 0))),
         ImageError::Unsupported(u) => Error::UnsupportedVariant {
             format: name,
             detail: u.to_string(),
@@ -74,27 +99,7 @@ fn map_err(format: InputFormat, e: ImageError, size: Option<(u32, u32)>) -> Erro
         ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
             Error::Truncated { format: name }
         }
-        other => {
-            let detail = other.to_string();
-            let lower = detail.to_ascii_lowercase();
-            let truncation = [
-                "eof",
-                "end of",
-                "unexpected end",
-                "truncat",
-                "not enough",
-                "no more data",
-                "incomplete",
-            ];
-            if truncation.iter().any(|t| lower.contains(t)) {
-                Error::Truncated { format: name }
-            } else {
-                Error::Corrupt {
-                    format: name,
-                    detail,
-                }
-            }
-        }
+        other => corrupt_or_truncated(name, other.to_string()),
     }
 }
 
@@ -124,6 +129,14 @@ fn declared_size(b: &[u8], format: InputFormat) -> Option<(u32, u32)> {
         InputFormat::Bmp if le(14)? >= 40 => Some((le(18)?.unsigned_abs(), le(22)?.unsigned_abs())),
         InputFormat::Webp if b.get(12..16) == Some(b"VP8X") => Some((le24(24)?, le24(27)?)),
         _ => None,
+    }
+}
+
+/// Refuses a size the header declares beyond Occlude's limits, before any decoder runs.
+fn check_declared_size(bytes: &[u8], format: InputFormat) -> Result<()> {
+    match declared_size(bytes, format) {
+        Some((w, h)) => check_size(w, h),
+        None => Ok(()),
     }
 }
 
@@ -159,14 +172,13 @@ fn pixels_only(bytes: &[u8], format: InputFormat) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// Opens a decoder for `bytes` after checking the declared size against Occlude's limits.
+/// Opens an `image` crate decoder (GIF, WebP, TIFF, BMP, or a JPEG ours declines) for `bytes` after checking the declared size against Occlude's limits.
 /// The size limits are applied by [`check_size`] so the error can name the claimed size; the
 /// decoder itself gets the allocation limit throughout.
+#[cfg(feature = "all-formats")]
 fn open(bytes: &[u8], format: InputFormat) -> Result<impl ImageDecoder + '_> {
-    if let Some((w, h)) = declared_size(bytes, format) {
-        check_size(w, h)?;
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.to_image());
+    check_declared_size(bytes, format)?;
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format.to_image());
     let mut alloc_only = image::Limits::no_limits();
     alloc_only.max_alloc = Some(MAX_ALLOC);
     reader.limits(alloc_only);
@@ -246,7 +258,25 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
         });
     }
     let data = pixels_only(bytes, format);
-    let mut decoder = open(&data, format)?;
+    if format == InputFormat::Png {
+        check_declared_size(&data, format)?;
+        let h = crate::png_read::header(&data)?;
+        return Ok(Header {
+            format,
+            width: h.width,
+            height: h.height,
+            orientation: h.orientation,
+            alpha_channel: h.alpha,
+            frames: 1,
+        });
+    }
+    other_header(&data, bytes, format)
+}
+
+/// [`header`] for the formats the `image` crate reads (GIF, WebP, TIFF, BMP).
+#[cfg(feature = "all-formats")]
+fn other_header(data: &[u8], bytes: &[u8], format: InputFormat) -> Result<Header> {
+    let mut decoder = open(data, format)?;
     let (width, height) = decoder.dimensions();
     let orientation = decoder
         .orientation()
@@ -266,6 +296,14 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
     })
 }
 
+/// The core build has no decoder for other formats ([`in_this_build`] refused them already).
+#[cfg(not(feature = "all-formats"))]
+fn other_header(_: &[u8], _: &[u8], format: InputFormat) -> Result<Header> {
+    Err(Error::NeedsFullModule {
+        format: format.name(),
+    })
+}
+
 /// Refuses a JPEG that ends before its end-of-image marker. The JPEG decoder would fill the
 /// missing part with grey and succeed, and a half-grey "redacted" photo is not what the person
 /// meant to send; a cut-short file is almost always a failed copy or download.
@@ -280,6 +318,7 @@ fn refuse_cut_short(bytes: &[u8], format: InputFormat) -> Result<()> {
 
 /// Decodes `bytes` with the `image` crate's decoder for `format`; returns the pixels and the
 /// orientation the decoder read.
+#[cfg(feature = "all-formats")]
 fn with_image_crate(
     bytes: &[u8],
     format: InputFormat,
@@ -362,43 +401,77 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
     in_this_build(format)?;
     refuse_cut_short(bytes, format)?;
     let frames = frame_count(bytes, format);
-    let (dynamic, orientation) = if format == InputFormat::Jpeg {
-        let orientation =
-            image::metadata::Orientation::from_exif(crate::jpeg::exif_orientation(bytes))
-                .unwrap_or(image::metadata::Orientation::NoTransforms);
-        let denom = match crate::jpeg::frame_size(bytes) {
-            Ok((w, h)) => pick(w, h),
-            Err(_) => 1,
-        };
-        (
-            DynamicImage::ImageRgb8(jpeg_pixels(bytes, denom)?),
-            orientation,
-        )
-    } else {
-        with_image_crate(bytes, format)?
+    let (flat, hidden_under_transparent, had_alpha, orientation) = match format {
+        InputFormat::Jpeg => {
+            let denom = match crate::jpeg::frame_size(bytes) {
+                Ok((w, h)) => pick(w, h),
+                Err(_) => 1,
+            };
+            let img = jpeg_pixels(bytes, denom)?;
+            (img, 0, false, crate::jpeg::exif_orientation(bytes))
+        }
+        InputFormat::Png => {
+            let data = pixels_only(bytes, format);
+            check_declared_size(&data, format)?;
+            let png = crate::png_read::decode(&data)?;
+            let (w, h) = (png.width, png.height);
+            let (flat, hidden, translucent) = if png.alpha {
+                flatten_rgba(w, h, &png.data, background)
+            } else {
+                let img = RgbImage::from_raw(w, h, png.data).ok_or(Error::Truncated {
+                    format: format.name(),
+                })?;
+                (img, 0, false)
+            };
+            (flat, hidden, translucent, png.orientation)
+        }
+        _ => other_pixels(bytes, format, background)?,
     };
-    let (flat, hidden_under_transparent, had_alpha) = flatten(dynamic, background);
-    let image = crate::orient::orient(flat, orientation.to_exif());
+    let image = crate::orient::orient(flat, orientation);
     Ok(Decoded {
         format,
         image,
-        orientation: orientation.to_exif(),
+        orientation,
         had_alpha,
         frames,
         hidden_under_transparent,
     })
 }
 
-/// Composites any alpha onto an opaque background so that no colour survives under
-/// transparent pixels; images without alpha are converted to 8-bit RGB as they are.
-/// Returns the picture, the count of fully transparent pixels that were hiding a colour, and
-/// whether any pixel was less than opaque (a GIF decodes to RGBA even when it is opaque).
+/// Decodes GIF, WebP, TIFF or BMP with the `image` crate: flattened pixels, the count of hidden
+/// colours, whether any pixel was translucent, and the orientation.
+#[cfg(feature = "all-formats")]
+fn other_pixels(bytes: &[u8], format: InputFormat, bg: Rgb) -> Result<(RgbImage, u64, bool, u8)> {
+    let (dynamic, orientation) = with_image_crate(bytes, format)?;
+    let (flat, hidden, translucent) = flatten(dynamic, bg);
+    Ok((flat, hidden, translucent, orientation.to_exif()))
+}
+
+/// The core build has no decoder for other formats ([`in_this_build`] refused them already).
+#[cfg(not(feature = "all-formats"))]
+fn other_pixels(_: &[u8], format: InputFormat, _: Rgb) -> Result<(RgbImage, u64, bool, u8)> {
+    Err(Error::NeedsFullModule {
+        format: format.name(),
+    })
+}
+
+/// [`flatten_rgba`] for any `image` crate picture; one without alpha is converted to 8-bit RGB
+/// as it is.
+#[cfg(feature = "all-formats")]
 pub fn flatten(img: DynamicImage, bg: Rgb) -> (RgbImage, u64, bool) {
     if !img.color().has_alpha() {
         return (img.into_rgb8(), 0, false);
     }
     let rgba = img.into_rgba8();
     let (w, h) = rgba.dimensions();
+    flatten_rgba(w, h, rgba.as_raw(), bg)
+}
+
+/// Composites 8-bit RGBA pixels onto an opaque background so that no colour survives under
+/// transparent pixels. Returns the picture, the count of fully transparent pixels that were
+/// hiding a colour, and whether any pixel was less than opaque (a GIF decodes to RGBA even
+/// when it is opaque).
+pub fn flatten_rgba(w: u32, h: u32, rgba: &[u8], bg: Rgb) -> (RgbImage, u64, bool) {
     let mut out = RgbImage::new(w, h);
     let mut hidden = 0u64;
     let mut translucent = false;
@@ -407,7 +480,7 @@ pub fn flatten(img: DynamicImage, bg: Rgb) -> (RgbImage, u64, bool) {
     const RUN: usize = 64;
     let bgc = [u32::from(bg.r), u32::from(bg.g), u32::from(bg.b)];
     let mut dst_runs = out.as_mut().chunks_mut(3 * RUN);
-    for src_run in rgba.as_raw().chunks(4 * RUN) {
+    for src_run in rgba.chunks(4 * RUN) {
         let Some(dst_run) = dst_runs.next() else {
             break;
         };
@@ -443,7 +516,7 @@ mod tests {
         let mut img = RgbaImage::new(2, 1);
         img.put_pixel(0, 0, Rgba([200, 10, 10, 0]));
         img.put_pixel(1, 0, Rgba([10, 20, 30, 255]));
-        let (out, hidden, _) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
+        let (out, hidden, _) = flatten_rgba(img.width(), img.height(), img.as_raw(), Rgb::WHITE);
         assert_eq!(hidden, 1);
         assert_eq!(out.get_pixel(0, 0).0, [255, 255, 255]);
         assert_eq!(out.get_pixel(1, 0).0, [10, 20, 30]);
@@ -466,7 +539,7 @@ mod tests {
             };
             Rgba([(x * 7) as u8, (x * 13) as u8, (x * 29) as u8, a])
         });
-        let (out, hidden, translucent) = flatten(DynamicImage::ImageRgba8(img.clone()), bg);
+        let (out, hidden, translucent) = flatten_rgba(img.width(), img.height(), img.as_raw(), bg);
         assert_eq!((hidden, translucent), (1, true));
         for (x, p) in img.pixels().enumerate() {
             let a = u32::from(p.0[3]);
@@ -479,7 +552,8 @@ mod tests {
             assert_eq!(out.get_pixel(x as u32, 0).0.to_vec(), want, "pixel {x}");
         }
         let opaque = RgbaImage::from_pixel(200, 3, Rgba([1, 2, 3, 255]));
-        let (out, hidden, translucent) = flatten(DynamicImage::ImageRgba8(opaque), bg);
+        let (out, hidden, translucent) =
+            flatten_rgba(opaque.width(), opaque.height(), opaque.as_raw(), bg);
         assert_eq!((hidden, translucent), (0, false));
         assert!(out.pixels().all(|p| p.0 == [1, 2, 3]));
     }
@@ -487,7 +561,7 @@ mod tests {
     #[test]
     fn half_alpha_blends() {
         let img = RgbaImage::from_pixel(1, 1, Rgba([0, 0, 0, 128]));
-        let (out, _, _) = flatten(DynamicImage::ImageRgba8(img), Rgb::WHITE);
+        let (out, _, _) = flatten_rgba(img.width(), img.height(), img.as_raw(), Rgb::WHITE);
         assert_eq!(out.get_pixel(0, 0).0, [127, 127, 127]);
     }
 

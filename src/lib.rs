@@ -13,6 +13,7 @@ pub mod fuzzing;
 pub mod inventory;
 pub mod jpeg;
 pub mod orient;
+pub mod png_read;
 pub mod sniff;
 pub mod verify;
 

@@ -29,6 +29,7 @@ impl InputFormat {
         }
     }
 
+    #[cfg(feature = "all-formats")]
     pub(crate) fn to_image(self) -> image::ImageFormat {
         match self {
             InputFormat::Jpeg => image::ImageFormat::Jpeg,

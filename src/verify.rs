@@ -69,7 +69,6 @@ use crate::container::{walk_png, PngWalk};
 use crate::encode::OutputFormat;
 use crate::error::{Error, Result};
 use crate::jpeg::{reader, Decline};
-use image::RgbImage;
 use serde::Serialize;
 
 /// PNG chunks a fresh Occlude file may contain, and nothing else.
@@ -394,7 +393,7 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
     }
 }
 
-/// The general path for any other PNG layout: a full decode with the `image` crate.
+/// The general path for any other PNG layout: a full decode with the `png` crate.
 fn check_png_decoded(
     bytes: &[u8],
     width: u32,
@@ -402,22 +401,20 @@ fn check_png_decoded(
     boxes: &[PixelBox],
     fill: Rgb,
 ) -> Result<usize> {
-    let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
+    let img = crate::png_read::decode(bytes)
         .map_err(|e| fail(format!("the new file does not decode: {e}")))?;
-    if img.color().has_alpha() {
+    if img.alpha {
         return Err(fail("the new file has an alpha channel"));
     }
-    let img: RgbImage = img.into_rgb8();
-    if img.dimensions() != (width, height) {
+    if (img.width, img.height) != (width, height) {
         return Err(fail(format!(
             "decodes to {}×{}, expected {width}×{height}",
-            img.width(),
-            img.height()
+            img.width, img.height
         )));
     }
     let f = fill.to_array();
     let stride = width as usize * 3;
-    let raw = img.as_raw();
+    let raw = &img.data;
     for (i, b) in boxes.iter().enumerate() {
         for y in b.y..b.y + b.height {
             let start = y as usize * stride;
@@ -1251,6 +1248,7 @@ mod tests {
     use crate::burn::Rect;
     use crate::encode::encode;
     use crate::jpeg::{reader, wipe, writer, Coefficients};
+    use image::RgbImage;
 
     fn noisy(w: u32, h: u32, seed: u32) -> RgbImage {
         let mut s = seed;
