@@ -389,10 +389,22 @@ fn human_size(n: u64) -> String {
     if n < 1024 {
         format!("{n} {}", if n == 1 { "byte" } else { "bytes" })
     } else if n < 1024 * 1024 {
-        format!("{:.1} KB", n as f64 / 1024.0)
+        format!("{} KB", tenths(n, 1024))
     } else {
-        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+        format!("{} MB", tenths(n, 1024 * 1024))
     }
+}
+
+/// `n / unit` to one decimal, rounded half to even as `{:.1}` rounds: in integers, so the
+/// module carries no float printer for it.
+fn tenths(n: u64, unit: u64) -> String {
+    let scaled = u128::from(n) * 10;
+    let (unit, mut q) = (u128::from(unit), scaled / u128::from(unit));
+    let r = scaled % unit;
+    if 2 * r > unit || (2 * r == unit && q % 2 == 1) {
+        q += 1;
+    }
+    format!("{}.{}", q / 10, q % 10)
 }
 
 /// Lists what `bytes` carries besides its pixels. Never fails.
@@ -1865,6 +1877,18 @@ mod tests {
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1_234_567), "1 234 567");
         assert_eq!(human_size(2150), "2.1 KB");
+        for n in (1024..3 << 20)
+            .step_by(97)
+            .chain([1280, 1792, 2304, 2_000_000, 1 << 40])
+        {
+            let unit = if n < 1 << 20 { 1024.0 } else { 1048576.0 };
+            let expected = format!(
+                "{:.1} {}",
+                n as f64 / unit,
+                if n < 1 << 20 { "KB" } else { "MB" }
+            );
+            assert_eq!(human_size(n), expected, "{n}");
+        }
         assert_eq!(human_size(12), "12 bytes");
     }
 }
