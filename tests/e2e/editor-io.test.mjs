@@ -224,9 +224,22 @@ test('48 MP photo: opens as a small preview, cancel works, boxes export at full 
     const H = 6000;
     const input = await makeImage(page, { width: W, height: H, type: 'image/jpeg' });
 
-    // Start opening, then cancel: the page says so and stays usable.
+    // Start opening, then cancel: the page says so and stays usable. Opening takes a few
+    // hundred milliseconds, less than Playwright may need to see the button, so the click is
+    // armed in the page: the moment the busy screen shows, Cancel is clicked in that same task,
+    // before the worker can answer.
+    await page.evaluate(() => {
+      const root = document.querySelector('occlude-editor').shadowRoot;
+      const busy = root.getElementById('busy');
+      const cancel = [...root.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Cancel');
+      const seen = new MutationObserver(() => {
+        if (busy.hidden) return;
+        seen.disconnect();
+        cancel.click();
+      });
+      seen.observe(busy, { attributes: true, attributeFilter: ['hidden'] });
+    });
     await page.setInputFiles('#file', { name: 'IMG_4800.jpg', mimeType: 'image/jpeg', buffer: input });
-    await button(page, 'Cancel').click();
     assert.match(await settledStatus(page, 'Opening image'), /was cancelled\.$/);
     assert.equal(await page.locator('#busy').isVisible(), false, 'no progress after cancel');
 
