@@ -10,9 +10,9 @@ use std::ops::Range;
 
 /// Largest output of one zlib stream we inflate (iCCP, zTXt, compressed iTXt).
 const MAX_INFLATE: usize = 8 << 20;
-/// More EXIF fields than this and kamadak-exif is not asked (its memory grows with the count).
+/// More EXIF fields than this and the scan stops; no values are read.
 const MAX_EXIF_FIELDS: usize = 10_000;
-/// Largest EXIF value we let kamadak-exif decode (its ASCII decoding multiplies the size).
+/// Largest EXIF value we read; a field with a larger value counts as absent.
 const MAX_FIELD_BYTES: u64 = 64 << 10;
 /// Characters of a comment kept in the inventory.
 const COMMENT_CHARS: usize = 80;
@@ -459,8 +459,24 @@ fn clean_text(b: &[u8], max: usize) -> String {
     t.trim_end().to_string()
 }
 
+/// A whole zlib stream, or `None` when it is damaged, cut short or inflates past `MAX_INFLATE`.
 fn inflate(data: &[u8]) -> Option<Vec<u8>> {
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, MAX_INFLATE).ok()
+    let mut z = fdeflate::Decompressor::new();
+    let mut out = vec![0; data.len().saturating_mul(2).clamp(1024, MAX_INFLATE)];
+    let (mut read, mut made) = (0, 0);
+    while !z.is_done() {
+        if made == out.len() && made < MAX_INFLATE {
+            out.resize(made.saturating_mul(2).min(MAX_INFLATE), 0);
+        }
+        let (r, m) = z.read(data.get(read..)?, &mut out, made, true).ok()?;
+        if r == 0 && m == 0 && !z.is_done() {
+            return None; // the output is full at the limit and more would follow
+        }
+        read += r;
+        made += m;
+    }
+    out.truncate(made);
+    Some(out)
 }
 
 /// Bytes up to the first NUL (or all of them) and the rest after it.
@@ -970,31 +986,24 @@ enum Ctx {
     Interop,
 }
 
-impl Ctx {
-    fn exif(self) -> exif::Context {
-        match self {
-            Ctx::Tiff => exif::Context::Tiff,
-            Ctx::Exif => exif::Context::Exif,
-            Ctx::Gps => exif::Context::Gps,
-            Ctx::Interop => exif::Context::Interop,
-        }
-    }
-}
-
-/// One directory entry, as kamadak-exif will see it.
+/// One directory entry.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     ctx: Ctx,
     ifd: u16,
     tag: u16,
-    /// Where the value starts in the TIFF data.
+    /// Field type (1 BYTE, 2 ASCII, 3 SHORT, 4 LONG, 5 RATIONAL, ... 12 DOUBLE).
+    typ: u16,
+    /// Number of values.
+    count: u32,
+    /// Where the value starts in the TIFF data (the entry's own value field, for an unknown type).
     value_at: usize,
-    /// Declared size of the value.
+    /// Declared size of the value; it lies inside the TIFF data.
     bytes: u64,
 }
 
-/// The directory structure of a TIFF block: the same walk kamadak-exif makes (same limits, same
-/// order), done without decoding any value, so the size of what it would build is known first.
+/// The directory structure of a TIFF block (at most 8 directories, each visited once), walked
+/// without decoding any value, so a hostile block costs no more than its field count.
 #[derive(Debug, Default)]
 struct Scan {
     le: bool,
@@ -1098,6 +1107,15 @@ impl Scan {
                 }
                 o
             };
+            let entry = Entry {
+                ctx,
+                ifd: n,
+                tag,
+                typ,
+                count: cnt,
+                value_at,
+                bytes: vallen as u64,
+            };
             let child = match (ctx, tag) {
                 (Ctx::Tiff, 0x8769) => Some(Ctx::Exif),
                 (Ctx::Tiff, 0x8825) => Some(Ctx::Gps),
@@ -1109,23 +1127,10 @@ impl Scan {
                     self.too_many = true;
                     return Err("too many fields");
                 }
-                self.entries.push(Entry {
-                    ctx,
-                    ifd: n,
-                    tag,
-                    value_at,
-                    bytes: vallen as u64,
-                });
+                self.entries.push(entry);
                 continue;
             };
-            // A pointer: BYTE, SHORT or LONG, first value.
-            let ptr = match typ {
-                1 if cnt >= 1 => d.get(value_at).map(|&v| u32::from(v)),
-                3 if cnt >= 1 => self.u16(d, value_at).map(u32::from),
-                4 if cnt >= 1 => self.u32(d, value_at),
-                _ => None,
-            };
-            let Some(ptr) = ptr else {
+            let Some(ptr) = self.uint(d, &entry, 0) else {
                 self.errors.push("invalid directory pointer");
                 continue;
             };
@@ -1144,13 +1149,94 @@ impl Scan {
         Ok(next as usize)
     }
 
-    /// Largest declared value size among the entries with this tag.
-    fn max_bytes(&self, ctx: Ctx, ifd: u16, tag: u16) -> Option<u64> {
-        self.entries
-            .iter()
-            .filter(|e| e.ctx == ctx && e.ifd == ifd && e.tag == tag)
-            .map(|e| e.bytes)
-            .max()
+    /// The field with this tag (the last, if repeated), unless any of its copies is larger
+    /// than `MAX_FIELD_BYTES`.
+    fn field(&self, ctx: Ctx, ifd: u16, tag: u16) -> Option<&Entry> {
+        let mut last = None;
+        for e in self.entries.iter() {
+            if e.ctx == ctx && e.ifd == ifd && e.tag == tag {
+                if e.bytes > MAX_FIELD_BYTES {
+                    return None;
+                }
+                last = Some(e);
+            }
+        }
+        last
+    }
+
+    /// The `i`th value of a BYTE, SHORT or LONG field.
+    fn uint(&self, d: &[u8], e: &Entry, i: u32) -> Option<u32> {
+        if i >= e.count {
+            return None;
+        }
+        let at = e.value_at.checked_add(i as usize * unit_len(e.typ))?;
+        match e.typ {
+            1 => d.get(at).map(|&v| u32::from(v)),
+            3 => self.u16(d, at).map(u32::from),
+            4 => self.u32(d, at),
+            _ => None,
+        }
+    }
+
+    /// A field's value as short text: ASCII up to its first NUL, BYTE and UNDEFINED as bytes
+    /// (UserComment without its character-code prefix), numbers as a list. Empty is `None`.
+    fn text(&self, d: &[u8], e: &Entry) -> Option<String> {
+        let raw = slice(d, e.value_at, usize::try_from(e.bytes).ok()?)?;
+        let s = match e.typ {
+            2 => clean_text(split_nul(raw).0, 64),
+            7 if e.ctx == Ctx::Exif && e.tag == 0x9286 => {
+                clean_text(raw.get(8..).unwrap_or(&[]), 64)
+            }
+            1 | 7 => clean_text(raw, 64),
+            _ => clean_text(self.numbers(d, e).as_bytes(), 64),
+        };
+        (!s.is_empty()).then_some(s)
+    }
+
+    /// The numbers of a field, ", "-separated (rationals as "n/d"), as far as 64 characters.
+    fn numbers(&self, d: &[u8], e: &Entry) -> String {
+        use std::fmt::Write;
+        let unit = unit_len(e.typ);
+        let mut s = String::new();
+        if unit == 0 {
+            let (t, c, at) = (e.typ, e.count, e.value_at);
+            let _ = write!(s, "unknown value (type={t}, count={c}, offset={at:#x})");
+            return s;
+        }
+        for i in 0..e.count as usize {
+            if s.len() >= 64 {
+                break;
+            }
+            let at = e.value_at + i * unit;
+            let sep = if i == 0 { "" } else { ", " };
+            let pair = || self.u32(d, at).zip(self.u32(d, at + 4));
+            let written = match e.typ {
+                3 => self.u16(d, at).map(|v| write!(s, "{sep}{v}")),
+                4 => self.u32(d, at).map(|v| write!(s, "{sep}{v}")),
+                5 => pair().map(|(n, m)| write!(s, "{sep}{n}/{m}")),
+                6 => d.get(at).map(|&v| write!(s, "{sep}{}", v as i8)),
+                8 => self.u16(d, at).map(|v| write!(s, "{sep}{}", v as i16)),
+                9 => self.u32(d, at).map(|v| write!(s, "{sep}{}", v as i32)),
+                10 => pair().map(|(n, m)| {
+                    let (n, m) = (n as i32, m as i32);
+                    let sign = if n < 0 { "-" } else { "" };
+                    write!(s, "{sep}{sign}{}/{m}", n.unsigned_abs())
+                }),
+                11 => self
+                    .u32(d, at)
+                    .map(|v| write!(s, "{sep}{}", f32::from_bits(v))),
+                12 => pair().map(|(a, b)| {
+                    let (hi, lo) = if self.le { (b, a) } else { (a, b) };
+                    let v = f64::from_bits(u64::from(hi) << 32 | u64::from(lo));
+                    write!(s, "{sep}{v}")
+                }),
+                _ => None,
+            };
+            if written.is_none() {
+                break;
+            }
+        }
+        s
     }
 
     fn has(&self, ctx: Ctx, ifd: Option<u16>, tag: Option<u16>) -> bool {
@@ -1166,7 +1252,7 @@ struct ExifRead {
 }
 
 /// Reads a TIFF-structured block. The structure is scanned first (bounded, no values decoded);
-/// kamadak-exif then decodes only the few small values wanted.
+/// then only the few small values wanted are read.
 fn read_exif(tiff: &[u8], whole_file: bool, notes: &mut Vec<String>) -> ExifRead {
     let mut summary = ExifSummary {
         bytes: tiff.len() as u64,
@@ -1200,35 +1286,12 @@ fn read_exif(tiff: &[u8], whole_file: bool, notes: &mut Vec<String>) -> ExifRead
     summary.gps = scan.has(Ctx::Gps, None, None);
     summary.maker_note = scan.has(Ctx::Exif, None, Some(0x927C));
 
-    let exif = if scan.too_many {
+    if scan.too_many {
         notes.push(format!(
             "the EXIF data holds more than {MAX_EXIF_FIELDS} fields; its values were not read"
         ));
-        None
-    } else if u32::try_from(tiff.len()).is_err() {
-        notes.push("the EXIF data is too large to read its values".into());
-        None
     } else {
-        match exif::Reader::new()
-            .continue_on_error(true)
-            .read_raw(tiff.to_vec())
-        {
-            Ok(e) => Some(e),
-            Err(exif::Error::PartialResult(p)) => Some(p.into_inner().0),
-            Err(e) => {
-                notes.push(format!("the EXIF data could not be read ({e})"));
-                None
-            }
-        }
-    };
-    if let Some(exif) = &exif {
-        let get = |ctx: Ctx, ifd: u16, tag: u16| -> Option<&exif::Field> {
-            if scan.max_bytes(ctx, ifd, tag)? > MAX_FIELD_BYTES {
-                return None;
-            }
-            exif.get_field(exif::Tag(ctx.exif(), tag), exif::In(ifd))
-        };
-        let text = |ctx: Ctx, tag: u16| get(ctx, 0, tag).and_then(field_text);
+        let text = |ctx: Ctx, tag: u16| scan.field(ctx, 0, tag).and_then(|e| scan.text(tiff, e));
         summary.make = text(Ctx::Tiff, 0x010F);
         summary.model = text(Ctx::Tiff, 0x0110);
         for (ctx, tag, name) in [
@@ -1259,14 +1322,18 @@ fn read_exif(tiff: &[u8], whole_file: bool, notes: &mut Vec<String>) -> ExifRead
                 });
             }
         }
-        summary.orientation = get(Ctx::Tiff, 0, 0x0112)
-            .and_then(|f| f.value.get_uint(0))
+        summary.orientation = scan
+            .field(Ctx::Tiff, 0, 0x0112)
+            .and_then(|e| scan.uint(tiff, e, 0))
             .and_then(|v| u16::try_from(v).ok());
         // IFD1. In a TIFF file a second directory is usually a second page, not a thumbnail.
         let has_ifd1 = scan.has(Ctx::Tiff, Some(1), None);
         let jpeg_thumb = scan.has(Ctx::Tiff, Some(1), Some(0x0201));
         if has_ifd1 && (jpeg_thumb || !whole_file) {
-            let uint = |tag: u16| get(Ctx::Tiff, 1, tag).and_then(|f| f.value.get_uint(0));
+            let uint = |tag| {
+                scan.field(Ctx::Tiff, 1, tag)
+                    .and_then(|e| scan.uint(tiff, e, 0))
+            };
             let mut thumb = Thumbnail {
                 bytes: 0,
                 width: uint(0x0100),
@@ -1285,12 +1352,11 @@ fn read_exif(tiff: &[u8], whole_file: bool, notes: &mut Vec<String>) -> ExifRead
                     }
                     None => notes.push("the EXIF thumbnail could not be measured".into()),
                 }
-            } else if let Some(f) = get(Ctx::Tiff, 1, 0x0117) {
-                let sum = f
-                    .value
-                    .iter_uint()
-                    .map(|it| it.map(u64::from).fold(0u64, u64::saturating_add));
-                thumb.bytes = sum.unwrap_or(0);
+            } else if let Some(e) = scan.field(Ctx::Tiff, 1, 0x0117) {
+                thumb.bytes = (0..e.count)
+                    .map_while(|i| scan.uint(tiff, e, i))
+                    .map(u64::from)
+                    .fold(0, u64::saturating_add);
             }
             summary.thumbnail = Some(thumb);
         }
@@ -1299,20 +1365,6 @@ fn read_exif(tiff: &[u8], whole_file: bool, notes: &mut Vec<String>) -> ExifRead
         summary,
         scan: Some(scan),
     }
-}
-
-/// A short text value of a field.
-fn field_text(f: &exif::Field) -> Option<String> {
-    let s = match &f.value {
-        exif::Value::Ascii(v) => clean_text(v.first()?, 64),
-        // UserComment starts with an 8-byte character-code prefix ("ASCII\0\0\0", ...).
-        exif::Value::Undefined(b, _) if f.tag == exif::Tag::UserComment => {
-            clean_text(b.get(8..).unwrap_or(&[]), 64)
-        }
-        exif::Value::Undefined(b, _) | exif::Value::Byte(b) => clean_text(b, 64),
-        other => clean_text(other.display_as(f.tag).to_string().as_bytes(), 64),
-    };
-    (!s.is_empty()).then_some(s)
 }
 
 // ---------------------------------------------------------------- ICC
@@ -1379,8 +1431,6 @@ fn desc_text(t: &[u8]) -> Option<String> {
 #[cfg(feature = "all-formats")]
 mod tests {
     use super::*;
-    use exif::experimental::Writer;
-    use exif::{Field, In, Tag, Value};
 
     fn encode_jpeg(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 100, 50]));
@@ -1399,47 +1449,107 @@ mod tests {
         out
     }
 
-    fn ascii(tag: Tag, ifd: In, s: &str) -> Field {
-        Field {
-            tag,
-            ifd_num: ifd,
-            value: Value::Ascii(vec![s.as_bytes().to_vec()]),
+    /// A field for `tiff`: tag, type, count and the value's big-endian bytes.
+    type Field = (u16, u16, u32, Vec<u8>);
+
+    fn ascii(tag: u16, s: &str) -> Field {
+        let v = [s.as_bytes(), b"\0"].concat();
+        (tag, 2, v.len() as u32, v)
+    }
+
+    fn short(tag: u16, v: u16) -> Field {
+        (tag, 3, 1, v.to_be_bytes().to_vec())
+    }
+
+    fn long(tag: u16, v: u32) -> Field {
+        (tag, 4, 1, v.to_be_bytes().to_vec())
+    }
+
+    /// Appends a big-endian directory (fields sorted by tag, large values after it) to `out`;
+    /// returns its offset.
+    fn put_ifd(out: &mut Vec<u8>, fields: &[Field], next: u32) -> u32 {
+        if out.len() % 2 == 1 {
+            out.push(0);
         }
+        let at = out.len();
+        let mut fields = fields.to_vec();
+        fields.sort_by_key(|f| f.0);
+        let data_at = at + 2 + 12 * fields.len() + 4;
+        let mut data = Vec::new();
+        out.extend((fields.len() as u16).to_be_bytes());
+        for (tag, typ, count, value) in &fields {
+            out.extend(tag.to_be_bytes());
+            out.extend(typ.to_be_bytes());
+            out.extend(count.to_be_bytes());
+            if value.len() <= 4 {
+                out.extend(value);
+                out.extend(vec![0; 4 - value.len()]);
+            } else {
+                out.extend(((data_at + data.len()) as u32).to_be_bytes());
+                data.extend(value);
+                if data.len() % 2 == 1 {
+                    data.push(0);
+                }
+            }
+        }
+        out.extend(next.to_be_bytes());
+        out.extend(data);
+        at as u32
+    }
+
+    /// A big-endian TIFF block: IFD0, the Exif and GPS directories when not empty, and IFD1
+    /// when not empty, with `thumb` (when not empty) as its JPEG thumbnail.
+    fn tiff(
+        ifd0: &[Field],
+        exif: &[Field],
+        gps: &[Field],
+        ifd1: &[Field],
+        thumb: &[u8],
+    ) -> Vec<u8> {
+        let mut out = b"MM\0\x2a\0\0\0\0".to_vec();
+        let mut ifd1 = ifd1.to_vec();
+        if !thumb.is_empty() {
+            ifd1.push(long(0x0201, out.len() as u32));
+            ifd1.push(long(0x0202, thumb.len() as u32));
+            out.extend_from_slice(thumb);
+        }
+        let next = if ifd1.is_empty() {
+            0
+        } else {
+            put_ifd(&mut out, &ifd1, 0)
+        };
+        let mut ifd0 = ifd0.to_vec();
+        if !exif.is_empty() {
+            ifd0.push(long(0x8769, put_ifd(&mut out, exif, 0)));
+        }
+        if !gps.is_empty() {
+            ifd0.push(long(0x8825, put_ifd(&mut out, gps, 0)));
+        }
+        let at = put_ifd(&mut out, &ifd0, next);
+        out[4..8].copy_from_slice(&at.to_be_bytes());
+        out
     }
 
     /// A TIFF-structured EXIF block with GPS, a maker note and a JPEG thumbnail in IFD1.
     fn exif_block(thumb: &[u8]) -> Vec<u8> {
-        let fields = [
-            ascii(Tag::Make, In::PRIMARY, "Apple"),
-            ascii(Tag::Model, In::PRIMARY, "iPhone 13"),
-            ascii(Tag::DateTime, In::PRIMARY, "2024:05:01 10:22:03"),
-            Field {
-                tag: Tag::Orientation,
-                ifd_num: In::PRIMARY,
-                value: Value::Short(vec![6]),
-            },
-            ascii(Tag::DateTimeOriginal, In::PRIMARY, "2024:05:01 10:22:03"),
-            Field {
-                tag: Tag::MakerNote,
-                ifd_num: In::PRIMARY,
-                value: Value::Undefined(b"Apple iOS\0secret".to_vec(), 0),
-            },
-            ascii(Tag::GPSLatitudeRef, In::PRIMARY, "N"),
-            ascii(Tag::GPSDateStamp, In::PRIMARY, "2024:05:01"),
-            Field {
-                tag: Tag::Compression,
-                ifd_num: In::THUMBNAIL,
-                value: Value::Short(vec![6]),
-            },
-        ];
-        let mut w = Writer::new();
-        for f in &fields {
-            w.push_field(f);
-        }
-        w.set_jpeg(thumb, In::THUMBNAIL);
-        let mut out = std::io::Cursor::new(Vec::new());
-        w.write(&mut out, false).unwrap();
-        out.into_inner()
+        tiff(
+            &[
+                ascii(0x010F, "Apple"),               // Make
+                ascii(0x0110, "iPhone 13"),           // Model
+                ascii(0x0132, "2024:05:01 10:22:03"), // DateTime
+                short(0x0112, 6),                     // Orientation
+            ],
+            &[
+                ascii(0x9003, "2024:05:01 10:22:03"), // DateTimeOriginal
+                (0x927C, 7, 16, b"Apple iOS\0secret".to_vec()), // MakerNote
+            ],
+            &[
+                ascii(0x0001, "N"),          // GPSLatitudeRef
+                ascii(0x001D, "2024:05:01"), // GPSDateStamp
+            ],
+            &[short(0x0103, 6)], // Compression: JPEG
+            thumb,
+        )
     }
 
     /// A minimal ICC profile whose `desc` tag is `desc_tag` (its type and data).
@@ -1822,7 +1932,7 @@ mod tests {
         assert!(!inv.is_clean());
     }
 
-    /// Many entries all pointing at the whole block: kamadak-exif would decode each of them.
+    /// Many entries all pointing at the whole block: the walk stops and no value is read.
     #[test]
     fn exif_amplification_is_bounded() {
         let n: u16 = 12_000;
@@ -1852,6 +1962,69 @@ mod tests {
             inv.exif.is_none(),
             "the oversized Make must not be decoded: {inv:?}"
         );
+    }
+
+    /// Values read as kamadak-exif read them: the last of a repeated field, numbers as text,
+    /// BYTE integers, UserComment without its prefix, strip sizes summed.
+    #[test]
+    fn exif_values() {
+        let pairs = |v: &[(i32, i32)]| -> Vec<u8> {
+            v.iter()
+                .flat_map(|&(n, d)| [n.to_be_bytes(), d.to_be_bytes()].concat())
+                .collect()
+        };
+        let b = tiff(
+            &[
+                ascii(0x010F, "First"),
+                ascii(0x010F, "Second\0third"),
+                (0x0110, 5, 1, pairs(&[(7, 2)])),
+                (0x013B, 10, 2, pairs(&[(-1, 3), (5, -7)])),
+                (0x8298, 11, 1, 1.5f32.to_be_bytes().to_vec()),
+                (0x010E, 99, 4, vec![0; 4]),
+                (0x0112, 1, 1, vec![3]),
+            ],
+            &[(0x9286, 7, 13, b"ASCII\0\0\0Hello".to_vec())],
+            &[],
+            &[
+                short(0x0100, 40),
+                (0x0117, 4, 3, [10u32, 20, 30].map(u32::to_be_bytes).concat()),
+            ],
+            &[],
+        );
+        let mut notes = Vec::new();
+        let e = read_exif(&b, false, &mut notes).summary;
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(e.make.as_deref(), Some("Second"));
+        assert_eq!(e.model.as_deref(), Some("7/2"));
+        assert_eq!(e.orientation, Some(3));
+        let texts: Vec<(&str, &str)> = e
+            .texts
+            .iter()
+            .map(|t| (t.name.as_str(), t.value.as_str()))
+            .collect();
+        let unknown = format!("unknown value (type=99, count=4, offset={:#x})", {
+            let ifd0 = be32(&b, 4).unwrap() as usize;
+            ifd0 + 2 + 8 // the first field in tag order
+        });
+        assert_eq!(
+            texts,
+            [
+                ("ImageDescription", unknown.as_str()),
+                ("Artist", "-1/3, 5/-7"),
+                ("Copyright", "1.5"),
+                ("UserComment", "Hello"),
+            ]
+        );
+        let t = e.thumbnail.unwrap();
+        assert_eq!((t.bytes, t.width, t.height), (60, Some(40), None));
+        // Little-endian: Orientation 6, Make as a SHORT list.
+        let mut le = b"II\x2a\0\x08\0\0\0\x02\0".to_vec();
+        le.extend_from_slice(b"\x12\x01\x03\0\x01\0\0\0\x06\0\0\0");
+        le.extend_from_slice(b"\x0F\x01\x03\0\x02\0\0\0\x01\x02\x03\x04\0\0\0\0");
+        let e = read_exif(&le, false, &mut notes).summary;
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(e.orientation, Some(6));
+        assert_eq!(e.make.as_deref(), Some("513, 1027"));
     }
 
     #[test]
