@@ -129,7 +129,10 @@ test('example page: the element (with fill/format attributes and the occlude-exp
     await page.setInputFiles('#api-file', { name: FIXTURE.name, mimeType: FIXTURE.mimeType, buffer: FIXTURE.buffer });
     await page.waitForFunction(() => /^Redacted/.test(document.getElementById('api-log').textContent), null, { timeout: 60_000 });
     assert.match(await page.locator('#api-log').textContent(), /96 × 64 PNG, \d+ bytes, 1 box burned/);
-    assert.equal(await page.locator('#api-result').isVisible(), true, 'the result is shown');
+    // The <img> has no size until the browser has decoded the new file: wait for it (a file
+    // the browser cannot decode never becomes visible, and this times out).
+    await page.locator('#api-result').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(await page.locator('#api-result').evaluate((img) => img.complete && img.naturalWidth === 96), 'the result is shown');
 
     // The API directly: {blob, report}, options honoured, errors readable, one worker per job.
     const out = await page.evaluate(async (b64) => {
