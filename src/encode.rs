@@ -833,7 +833,7 @@ impl<'a> IdatWriter<'a> {
 }
 
 /// Appends one whole chunk.
-fn put_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+pub(crate) fn put_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&(data.len() as u32).to_be_bytes());
     let at = out.len();
     out.extend_from_slice(kind);

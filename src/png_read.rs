@@ -262,26 +262,15 @@ mod tests {
                 }
             }
         }
-        let chunk = |out: &mut Vec<u8>, kind: &[u8], body: &[u8]| {
-            out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-            let start = out.len();
-            out.extend_from_slice(kind);
-            out.extend_from_slice(body);
-            let crc = crc32fast::hash(&out[start..]);
-            out.extend_from_slice(&crc.to_be_bytes());
-        };
         let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
         let mut ihdr = Vec::new();
         ihdr.extend_from_slice(&(w as u32).to_be_bytes());
         ihdr.extend_from_slice(&(h as u32).to_be_bytes());
         ihdr.extend_from_slice(&[8, 2, 0, 0, 1]);
-        chunk(&mut out, b"IHDR", &ihdr);
-        chunk(
-            &mut out,
-            b"IDAT",
-            &miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6),
-        );
-        chunk(&mut out, b"IEND", &[]);
+        let idat = miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6);
+        for (kind, body) in [(b"IHDR", &ihdr[..]), (b"IDAT", &idat[..]), (b"IEND", &[])] {
+            crate::encode::put_chunk(&mut out, kind, body);
+        }
         out
     }
 
