@@ -132,12 +132,14 @@ fn declared_size(b: &[u8], format: InputFormat) -> Option<(u32, u32)> {
     }
 }
 
-/// Refuses a size the header declares beyond Occlude's limits, before any decoder runs.
-fn check_declared_size(bytes: &[u8], format: InputFormat) -> Result<()> {
-    match declared_size(bytes, format) {
-        Some((w, h)) => check_size(w, h),
-        None => Ok(()),
+/// The bytes a decoder gets: [`pixels_only`], after refusing a size the header declares beyond
+/// Occlude's limits (before any decoder runs, so the error names the claimed size).
+fn prepared(bytes: &[u8], format: InputFormat) -> Result<Cow<'_, [u8]>> {
+    let data = pixels_only(bytes, format);
+    if let Some((w, h)) = declared_size(&data, format) {
+        check_size(w, h)?;
     }
+    Ok(data)
 }
 
 /// A PNG reduced to the chunks that carry pixels (IHDR, PLTE, tRNS, IDAT, IEND) and eXIf
@@ -172,12 +174,11 @@ fn pixels_only(bytes: &[u8], format: InputFormat) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// Opens an `image` crate decoder (GIF, WebP, TIFF, BMP, or a JPEG ours declines) for `bytes` after checking the declared size against Occlude's limits.
-/// The size limits are applied by [`check_size`] so the error can name the claimed size; the
-/// decoder itself gets the allocation limit throughout.
+/// Opens an `image` crate decoder (GIF, WebP, TIFF, BMP, or a JPEG ours declines) for
+/// [`prepared`] bytes. The size limits are applied by [`check_size`] so the error can name the
+/// claimed size; the decoder itself gets the allocation limit throughout.
 #[cfg(feature = "all-formats")]
 fn open(bytes: &[u8], format: InputFormat) -> Result<impl ImageDecoder + '_> {
-    check_declared_size(bytes, format)?;
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format.to_image());
     let mut alloc_only = image::Limits::no_limits();
     alloc_only.max_alloc = Some(MAX_ALLOC);
@@ -257,9 +258,8 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
             frames: 1,
         });
     }
-    let data = pixels_only(bytes, format);
+    let data = prepared(bytes, format)?;
     if format == InputFormat::Png {
-        check_declared_size(&data, format)?;
         let h = crate::png_read::header(&data)?;
         return Ok(Header {
             format,
@@ -323,7 +323,7 @@ fn with_image_crate(
     bytes: &[u8],
     format: InputFormat,
 ) -> Result<(DynamicImage, image::metadata::Orientation)> {
-    let data = pixels_only(bytes, format);
+    let data = prepared(bytes, format)?;
     let mut decoder = open(&data, format)?;
     let size = decoder.dimensions();
     // A broken or absent EXIF block must not stop the redaction: treat it as "no rotation".
@@ -411,9 +411,7 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
             (img, 0, false, crate::jpeg::exif_orientation(bytes))
         }
         InputFormat::Png => {
-            let data = pixels_only(bytes, format);
-            check_declared_size(&data, format)?;
-            let png = crate::png_read::decode(&data)?;
+            let png = crate::png_read::decode(&prepared(bytes, format)?)?;
             let (w, h) = (png.width, png.height);
             let (flat, hidden, translucent) = if png.alpha {
                 flatten_rgba(w, h, &png.data, background)
