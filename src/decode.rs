@@ -412,8 +412,8 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
         }
         InputFormat::Png => {
             let png = crate::png_read::decode(&prepared(bytes, format)?)?;
-            let (w, h) = (png.width, png.height);
-            let (flat, hidden, translucent) = if png.alpha {
+            let (w, h) = (png.header.width, png.header.height);
+            let (flat, hidden, translucent) = if png.header.alpha {
                 flatten_rgba(w, h, &png.data, background)
             } else {
                 let img = RgbImage::from_raw(w, h, png.data).ok_or(Error::Truncated {
@@ -421,7 +421,7 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
                 })?;
                 (img, 0, false)
             };
-            (flat, hidden, translucent, png.orientation)
+            (flat, hidden, translucent, png.header.orientation)
         }
         _ => other_pixels(bytes, format, background)?,
     };

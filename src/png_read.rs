@@ -8,15 +8,11 @@ use std::io::Cursor;
 
 const FORMAT: &str = "PNG";
 
-/// A PNG's pixels: 8-bit samples, 3 a pixel (opaque) or 4 (with alpha), rows top to bottom.
+/// A PNG's pixels: 8-bit samples, 4 a pixel (RGBA) when `header.alpha`, else 3 (RGB), rows
+/// top to bottom.
 pub struct PngPixels {
-    pub width: u32,
-    pub height: u32,
-    /// Four samples a pixel (RGBA) rather than three (RGB).
-    pub alpha: bool,
+    pub header: PngHeader,
     pub data: Vec<u8>,
-    /// The EXIF orientation (1–8) from an eXIf chunk before the image data; 1 when absent.
-    pub orientation: u8,
 }
 
 /// What a PNG's header chunks say.
@@ -77,15 +73,19 @@ fn orientation(reader: &png::Reader<Cursor<&[u8]>>) -> u8 {
         .map_or(1, |o| o.to_exif())
 }
 
-/// Size, alpha and orientation, without inflating the image data.
-pub fn header(bytes: &[u8]) -> Result<PngHeader> {
-    let reader = reader(bytes)?;
-    Ok(PngHeader {
+/// What the reader has learned from the chunks before the image data.
+fn header_of(reader: &png::Reader<Cursor<&[u8]>>) -> PngHeader {
+    PngHeader {
         width: reader.info().width,
         height: reader.info().height,
-        alpha: has_alpha(&reader),
-        orientation: orientation(&reader),
-    })
+        alpha: has_alpha(reader),
+        orientation: orientation(reader),
+    }
+}
+
+/// Size, alpha and orientation, without inflating the image data.
+pub fn header(bytes: &[u8]) -> Result<PngHeader> {
+    Ok(header_of(&reader(bytes)?))
 }
 
 /// Decodes the image (the first frame of an animated PNG, as any viewer shows it) to 8-bit RGB
@@ -93,8 +93,8 @@ pub fn header(bytes: &[u8]) -> Result<PngHeader> {
 /// round(v · 255 / 65535), which is what the `image` crate did for Occlude before.
 pub fn decode(bytes: &[u8]) -> Result<PngPixels> {
     let mut reader = reader(bytes)?;
-    let (width, height) = (reader.info().width, reader.info().height);
-    let orientation = orientation(&reader);
+    let header = header_of(&reader);
+    let (width, height) = (header.width, header.height);
     let size = reader
         .output_buffer_size()
         .filter(|&n| n as u64 <= MAX_ALLOC)
@@ -139,7 +139,7 @@ pub fn decode(bytes: &[u8]) -> Result<PngPixels> {
         return Err(Error::Truncated { format: FORMAT });
     }
     data.truncate(samples);
-    let alpha = channels % 2 == 0;
+    let alpha = header.alpha;
     if channels <= 2 {
         // Grey (and alpha) to RGB (and alpha).
         let out_channels = if alpha { 4 } else { 3 };
@@ -152,13 +152,7 @@ pub fn decode(bytes: &[u8]) -> Result<PngPixels> {
         }
         data = out;
     }
-    Ok(PngPixels {
-        width,
-        height,
-        alpha,
-        data,
-        orientation,
-    })
+    Ok(PngPixels { header, data })
 }
 
 #[cfg(test)]
@@ -225,15 +219,15 @@ mod tests {
                         image::load_from_memory_with_format(&bytes, image::ImageFormat::Png)
                             .unwrap();
                     let what = format!("{colour:?} {depth:?} tRNS {trns}");
-                    assert_eq!(ours.alpha, theirs.color().has_alpha(), "{what}");
-                    let expected = if ours.alpha {
+                    assert_eq!(ours.header.alpha, theirs.color().has_alpha(), "{what}");
+                    let expected = if ours.header.alpha {
                         theirs.into_rgba8().into_raw()
                     } else {
                         theirs.into_rgb8().into_raw()
                     };
-                    assert_eq!((ours.width, ours.height), (w, h), "{what}");
+                    assert_eq!((ours.header.width, ours.header.height), (w, h), "{what}");
                     assert_eq!(ours.data, expected, "{what}");
-                    assert_eq!(header(&bytes).unwrap().alpha, ours.alpha, "{what}");
+                    assert_eq!(header(&bytes).unwrap().alpha, ours.header.alpha, "{what}");
                 }
             }
         }
@@ -292,7 +286,7 @@ mod tests {
             let bytes = std::fs::read(&path).unwrap();
             let ours = decode(&bytes).unwrap();
             let theirs = image::load_from_memory(&bytes).unwrap();
-            let expected = if ours.alpha {
+            let expected = if ours.header.alpha {
                 theirs.into_rgba8().into_raw()
             } else {
                 theirs.into_rgb8().into_raw()

@@ -403,13 +403,14 @@ fn check_png_decoded(
 ) -> Result<usize> {
     let img = crate::png_read::decode(bytes)
         .map_err(|e| fail(format!("the new file does not decode: {e}")))?;
-    if img.alpha {
+    let seen = &img.header;
+    if seen.alpha {
         return Err(fail("the new file has an alpha channel"));
     }
-    if (img.width, img.height) != (width, height) {
+    if (seen.width, seen.height) != (width, height) {
         return Err(fail(format!(
             "decodes to {}×{}, expected {width}×{height}",
-            img.width, img.height
+            seen.width, seen.height
         )));
     }
     let f = fill.to_array();
