@@ -222,6 +222,9 @@ pub struct Inspection {
     pub default_output: OutputFormat,
     /// What the file carries besides its pixels (metadata, trailing bytes, extra frames).
     pub inventory: inventory::Inventory,
+    /// The inventory in plain words, one phrase per thing found (empty when nothing was): the
+    /// page and the CLI both show these, so the phrasing lives once, in the core.
+    pub words: Vec<String>,
 }
 
 /// Reads a file's format, size, orientation and alpha without decoding its pixels.
@@ -229,6 +232,7 @@ pub fn inspect(input: &[u8]) -> Result<Inspection> {
     let head = decode::header(input)?;
     let (format, sw, sh, orientation) = (head.format, head.width, head.height, head.orientation);
     let (width, height) = if orientation >= 5 { (sh, sw) } else { (sw, sh) };
+    let inventory = inventory::inventory(input, format);
     Ok(Inspection {
         format,
         bytes: input.len(),
@@ -240,7 +244,8 @@ pub fn inspect(input: &[u8]) -> Result<Inspection> {
         has_alpha: head.alpha_channel,
         frames: head.frames,
         default_output: default_output(format),
-        inventory: inventory::inventory(input, format),
+        words: inventory.plain_words(),
+        inventory,
     })
 }
 

@@ -221,11 +221,10 @@ fn inspect(args: &[String]) -> Result<(), String> {
         }
         println!("default out: {}", info.default_output.extension());
         println!("carries:");
-        let words = info.inventory.plain_words();
-        if words.is_empty() {
+        if info.words.is_empty() {
             println!("  no metadata found");
         }
-        for w in &words {
+        for w in &info.words {
             println!("  {w}");
         }
         for n in &info.inventory.notes {
