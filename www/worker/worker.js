@@ -13,18 +13,12 @@
 // Each comes in two variants: compiled with wasm SIMD128 (pkg/occlude*.js) and without it
 // (pkg/occlude*_scalar.js), for engines that cannot compile SIMD (Safari before 16.4, Chrome
 // before 91, Firefox before 89, CPUs without SSE4.1). WebAssembly.validate on the tiny module
-// below says which; only that variant is ever fetched. (www/sw.js precaches by the same test.)
+// in ./simd.js says which; only that variant is ever fetched. (www/sw.js precaches by the same
+// probe: tools/precache.mjs writes it in.)
 
-/** The smallest module with a SIMD instruction: valid only where wasm SIMD128 is supported. */
-const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: one type, func () -> ()
-  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-  0x0a, 0x17, 0x01, 0x15, 0x00, // code section (23 bytes): one body of 21 bytes, no locals
-  0xfd, 0x0c, ...new Array(16).fill(0), // v128.const i8x16 0 … 0 (opcode 0xfd 12, 16 immediate bytes)
-  0x1a, 0x0b, // drop, end
-]);
-const SIMD = WebAssembly.validate(SIMD_PROBE);
+import { hasSimd } from './simd.js';
+
+const SIMD = hasSimd();
 
 const coreReady = (SIMD ? import('../pkg/occlude.js') : import('../pkg/occlude_scalar.js')).then(async (core) => {
   const wasm = SIMD ? '../pkg/occlude_bg.wasm' : '../pkg/occlude_scalar_bg.wasm';
