@@ -167,7 +167,8 @@ export class OccludeEditor extends HTMLElement {
   #current = null;
   #nextId = 1;
   #queue = Promise.resolve();
-  #generation = 0;
+  /** Aborted by Cancel: the request running in the worker and every job still queued. */
+  #jobs = new AbortController();
   #pendingOpens = 0;
   #openBatch = { total: 0, done: 0 };
   #busy = false;
@@ -316,23 +317,14 @@ export class OccludeEditor extends HTMLElement {
   }
 
   #cancel() {
-    this.#generation++;
-    this.#engine.restart('cancelled');
+    this.#jobs.abort(new DOMException('Cancelled.', 'AbortError'));
+    this.#jobs = new AbortController();
   }
 
-  /** Throws an AbortError when Cancel was pressed since generation `gen`. */
-  #stillWanted(gen) {
-    if (gen !== this.#generation) {
-      const err = new Error('cancelled');
-      err.name = 'AbortError';
-      throw err;
-    }
-  }
-
-  /** Runs `job` after the jobs before it; a cancel drops the jobs still waiting. */
+  /** Runs `job(signal)` after the jobs before it; Cancel aborts it and drops the jobs still waiting. */
   #enqueue(job) {
-    const gen = this.#generation;
-    const run = this.#queue.then(() => (gen === this.#generation ? job() : undefined));
+    const signal = this.#jobs.signal;
+    const run = this.#queue.then(() => (signal.aborted ? undefined : job(signal)));
     this.#queue = run.catch(() => {});
     return run;
   }
@@ -347,9 +339,9 @@ export class OccludeEditor extends HTMLElement {
     this.#pendingOpens += list.length;
     return Promise.all(
       list.map((file) =>
-        this.#enqueue(() => {
+        this.#enqueue((signal) => {
           batch.done++;
-          return this.#openOne(file, batch.total > 1 ? ` ${batch.done} of ${batch.total}` : '');
+          return this.#openOne(file, batch.total > 1 ? ` ${batch.done} of ${batch.total}` : '', signal);
         })
           .catch(() => {})
           .finally(() => {
@@ -359,20 +351,19 @@ export class OccludeEditor extends HTMLElement {
     ).then(() => undefined);
   }
 
-  async #openOne(file, counter) {
+  async #openOne(file, counter, signal) {
     if (file.size > MAX_INPUT_BYTES) {
       this.#status(`This file is ${formatBytes(file.size)}; Occlude opens files up to ${formatBytes(MAX_INPUT_BYTES)}.`, { error: true });
       return;
     }
     this.#setBusy(true);
     this.#status(`Opening image${counter}…`);
-    const gen = this.#generation;
     try {
       const bytes = await file.arrayBuffer();
-      this.#stillWanted(gen);
+      signal.throwIfAborted();
       const copy = bytes.slice(0);
-      const p = await this.#engine.request('open', { bytes: copy, maxSide: PREVIEW_MAX_SIDE, background: BACKGROUND }, [copy]);
-      this.#stillWanted(gen);
+      const p = await this.#engine.request('open', { bytes: copy, maxSide: PREVIEW_MAX_SIDE, background: BACKGROUND }, { signal, transfer: [copy] });
+      signal.throwIfAborted();
       const pixels = new ImageData(new Uint8ClampedArray(p.rgba), p.previewWidth, p.previewHeight);
       const bitmap = await createImageBitmap(pixels);
       delete p.rgba;
@@ -607,14 +598,13 @@ export class OccludeEditor extends HTMLElement {
       format: format === 'auto' ? null : format,
       quality: Number(this.#ui.quality.value),
     };
-    await this.#enqueue(async () => {
+    await this.#enqueue(async (signal) => {
       this.#setBusy(true);
       this.#status('Exporting…');
-      const gen = this.#generation;
       try {
         const copy = image.bytes.slice(0);
-        const out = await this.#engine.request('export', { bytes: copy, boxes, options }, [copy]);
-        this.#stillWanted(gen);
+        const out = await this.#engine.request('export', { bytes: copy, boxes, options }, { signal, transfer: [copy] });
+        signal.throwIfAborted();
         const name = `redacted-${timestamp(new Date())}.${out.extension}`;
         const blob = new Blob([out.bytes], { type: out.mime });
         this.#showReview({ blob, name, report: out.report, image });
