@@ -8,7 +8,8 @@
 // Method: async openFile(file) — opens a File or Blob as one more image.
 // Event: `occlude-export` (bubbles, composed) with detail {blob, name, report} after each export.
 
-import { Doc, Editor } from './editor.js';
+import { Editor } from './editor.js';
+import { EditorState } from './state.js';
 import { WorkerClient, isFatal } from './worker-client.js';
 import {
   describeCarried,
@@ -162,10 +163,8 @@ export class OccludeEditor extends HTMLElement {
   #ui = {};
   #engine = new WorkerClient();
   #editor = null;
-  /** @type {{id:number, doc:Doc, bytes:ArrayBuffer, info:object, thumb:HTMLCanvasElement}[]} */
-  #images = [];
-  #current = null;
-  #nextId = 1;
+  /** The open images, their boxes, undo history and views, and the fill: the canvas renders it. */
+  #state = new EditorState();
   #queue = Promise.resolve();
   /** Aborted by Cancel: the request running in the worker and every job still queued. */
   #jobs = new AbortController();
@@ -184,7 +183,8 @@ export class OccludeEditor extends HTMLElement {
     root.innerHTML = TEMPLATE;
     const ui = this.#ui;
     for (const el of root.querySelectorAll('[id]')) ui[el.id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = el;
-    this.#editor = new Editor(ui.canvas, (what) => this.#onEdit(what));
+    this.#editor = new Editor(ui.canvas, this.#state);
+    this.#state.subscribe((what) => this.#onEdit(what));
   }
 
   // ---- public interface ------------------------------------------------------------------
@@ -207,7 +207,7 @@ export class OccludeEditor extends HTMLElement {
 
   /** The current image's boxes in full-resolution pixels of the image as seen (a copy). */
   get boxes() {
-    return this.#editor.rects();
+    return this.#state.rects();
   }
 
   /** Opens a File or Blob as one more image; resolves once it is shown (or has failed). */
@@ -232,14 +232,14 @@ export class OccludeEditor extends HTMLElement {
       ui.file.value = ''; // choosing the same file again still fires `change`
       if (files.length) this.#openFiles(files);
     });
-    on(ui.undo, 'click', () => this.#editor.undo());
-    on(ui.redo, 'click', () => this.#editor.redo());
+    on(ui.undo, 'click', () => this.#state.undo());
+    on(ui.redo, 'click', () => this.#state.redo());
     on(ui.add, 'click', () => {
       this.#editor.addBox();
       ui.canvas.focus();
     });
-    on(ui.delete, 'click', () => this.#editor.deleteSelected());
-    on(ui.clear, 'click', () => this.#editor.clear());
+    on(ui.delete, 'click', () => this.#state.deleteBox());
+    on(ui.clear, 'click', () => this.#state.clearBoxes());
     on(ui.zoomIn, 'click', () => this.#editor.zoomIn());
     on(ui.zoomOut, 'click', () => this.#editor.zoomOut());
     on(ui.fit, 'click', () => this.#editor.fit());
@@ -367,11 +367,9 @@ export class OccludeEditor extends HTMLElement {
       const pixels = new ImageData(new Uint8ClampedArray(p.rgba), p.previewWidth, p.previewHeight);
       const bitmap = await createImageBitmap(pixels);
       delete p.rgba;
-      const doc = new Doc({ width: p.width, height: p.height, bitmap });
-      const image = { id: this.#nextId++, doc, bytes, info: p, thumb: makeThumb(bitmap) };
-      this.#images.push(image);
+      this.#state.addImage({ width: p.width, height: p.height, bitmap, thumb: makeThumb(bitmap), bytes, info: p });
       this.#backToEditing(false);
-      this.#select(image);
+      this.#select();
       this.#status(describeOpen(p));
     } catch (err) {
       this.#status(this.#failure(err, 'Opening the image'), { error: true });
@@ -382,13 +380,13 @@ export class OccludeEditor extends HTMLElement {
     }
   }
 
-  #select(image) {
-    this.#current = image;
+  /** Shows the state's current image (the canvas follows the state by itself). */
+  #select() {
+    const image = this.#state.current;
     const ui = this.#ui;
     ui.start.hidden = !!image;
     ui.work.hidden = !image;
     ui.export.hidden = !image;
-    this.#editor.show(image ? image.doc : null);
     this.#layout(true);
     this.#renderStrip();
     this.#updateFormat();
@@ -397,30 +395,27 @@ export class OccludeEditor extends HTMLElement {
   }
 
   #closeCurrent() {
-    const image = this.#current;
-    if (!image) return;
-    const i = this.#images.indexOf(image);
-    this.#images.splice(i, 1);
-    image.doc.close();
-    const next = this.#images[Math.min(i, this.#images.length - 1)] ?? null;
-    this.#select(next);
+    if (!this.#state.current) return;
+    const next = this.#state.closeImage();
+    this.#select();
     this.#status(next ? "Image closed." : "Image closed. Open another to start again.");
     (next ? this.#ui.canvas : this.#ui.open).focus();
   }
 
   #renderStrip() {
     const { strip } = this.#ui;
-    strip.hidden = this.#images.length < 2;
+    const images = this.#state.images;
+    strip.hidden = images.length < 2;
     strip.replaceChildren(
-      ...this.#images.map((image, i) => {
+      ...images.map((image, i) => {
         const li = document.createElement('li');
         const b = document.createElement('button');
         b.type = 'button';
         b.className = 'thumb';
         b.dataset.id = String(image.id);
-        const n = image.doc.boxes.length;
+        const n = image.boxes.length;
         b.setAttribute('aria-label', `Image ${i + 1}, ${n} ${n === 1 ? 'box' : 'boxes'}`);
-        if (image === this.#current) b.setAttribute('aria-current', 'true');
+        if (image === this.#state.current) b.setAttribute('aria-current', 'true');
         const c = document.createElement('canvas');
         c.width = image.thumb.width;
         c.height = image.thumb.height;
@@ -428,8 +423,9 @@ export class OccludeEditor extends HTMLElement {
         b.append(c);
         b.addEventListener('click', () => {
           this.#backToEditing(false);
-          this.#select(image);
-          this.#status(`Image ${i + 1} of ${this.#images.length}: ${describeOpen(image.info).replace(/^Opened /, '')}`);
+          this.#state.selectImage(image.id);
+          this.#select();
+          this.#status(`Image ${i + 1} of ${images.length}: ${describeOpen(image.info).replace(/^Opened /, '')}`);
         });
         li.append(b);
         return li;
@@ -439,9 +435,10 @@ export class OccludeEditor extends HTMLElement {
 
   #updateStripLabels() {
     for (const b of this.#ui.strip.querySelectorAll('button.thumb')) {
-      const i = this.#images.findIndex((im) => String(im.id) === b.dataset.id);
+      const images = this.#state.images;
+      const i = images.findIndex((im) => String(im.id) === b.dataset.id);
       if (i < 0) continue;
-      const n = this.#images[i].doc.boxes.length;
+      const n = images[i].boxes.length;
       b.setAttribute('aria-label', `Image ${i + 1}, ${n} ${n === 1 ? 'box' : 'boxes'}`);
     }
   }
@@ -450,7 +447,7 @@ export class OccludeEditor extends HTMLElement {
 
   #layout(force) {
     const stage = this.#ui.stage;
-    if (!this.#current || stage.getClientRects().length === 0) return;
+    if (!this.#state.current || stage.getClientRects().length === 0) return;
     const cs = getComputedStyle(stage);
     const w = stage.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
     if (!force && Math.abs(w - this.#lastWidth) < 1) return;
@@ -460,26 +457,24 @@ export class OccludeEditor extends HTMLElement {
   }
 
   #setFill(fill) {
-    this.#editor.setFill(fill);
+    this.#state.setSettings({ fill });
   }
 
+  /** After every change of the state: controls, strip labels, zoom level, and what to announce. */
   #onEdit(what) {
     this.#updateControls();
     if (['add', 'delete', 'clear', 'undo', 'redo'].includes(what)) this.#updateStripLabels();
-    const ed = this.#editor;
-    const n = ed.boxes.length;
+    const image = this.#state.current;
     let say = '';
-    if (what === 'view') {
-      this.#ui.zoomLevel.textContent = `${Math.round(ed.zoom * 100)}%`;
+    if (what === 'view' || what === 'image') {
+      if (image) this.#ui.zoomLevel.textContent = `${Math.round(this.#editor.zoom * 100)}%`;
       return;
     }
-    if (what === 'doc') {
-      this.#ui.zoomLevel.textContent = `${Math.round(ed.zoom * 100)}%`;
-      return;
-    }
-    if (ed.selected >= 0) {
-      const b = ed.boxes[ed.selected];
-      say = `Box ${ed.selected + 1} of ${n}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
+    if (what === 'settings') return;
+    const n = image.boxes.length;
+    if (image.selected >= 0) {
+      const b = image.boxes[image.selected];
+      say = `Box ${image.selected + 1} of ${n}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
     } else {
       say = `${n} ${n === 1 ? 'box' : 'boxes'}.`;
     }
@@ -493,23 +488,26 @@ export class OccludeEditor extends HTMLElement {
   #updateControls() {
     const ui = this.#ui;
     const ed = this.#editor;
-    const has = !!this.#current;
-    ui.undo.disabled = !has || !ed.canUndo();
-    ui.redo.disabled = !has || !ed.canRedo();
+    const state = this.#state;
+    const image = state.current;
+    const has = !!image;
+    const n = image?.boxes.length ?? 0;
+    ui.undo.disabled = !has || !state.canUndo;
+    ui.redo.disabled = !has || !state.canRedo;
     ui.add.disabled = !has;
-    ui.delete.disabled = !has || ed.selected < 0;
-    ui.clear.disabled = !has || ed.boxes.length === 0;
+    ui.delete.disabled = !has || image.selected < 0;
+    ui.clear.disabled = !has || n === 0;
     ui.zoomIn.disabled = !has || !ed.canZoomIn();
     ui.zoomOut.disabled = !has || !ed.canZoomOut();
     ui.fit.disabled = !has || !ed.canZoomOut();
-    ui.export.disabled = this.#busy || !has || ed.boxes.length === 0;
+    ui.export.disabled = this.#busy || !has || n === 0;
     ui.close.disabled = this.#busy || !has;
   }
 
   #effectiveFormat() {
     const choice = this.#ui.format.value;
     if (choice !== 'auto') return choice;
-    const info = this.#current?.info;
+    const info = this.#state.current?.info;
     const def = info?.inspection?.defaultOutput;
     if (def) return def;
     return ['jpeg', 'webp'].includes(info?.format) ? 'jpeg' : info ? 'png' : 'jpeg';
@@ -524,18 +522,18 @@ export class OccludeEditor extends HTMLElement {
   }
 
   #globalKey(e) {
-    if (!this.#current || !this.#ui.review.hidden || this.#ui.checklist.open) return;
+    if (!this.#state.current || !this.#ui.review.hidden || this.#ui.checklist.open) return;
     const target = e.composedPath()[0];
     if (isTextEntry(target)) return;
     const mod = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
     if (mod && !e.altKey && k === 'z') {
       e.preventDefault();
-      if (e.shiftKey) this.#editor.redo();
-      else this.#editor.undo();
+      if (e.shiftKey) this.#state.redo();
+      else this.#state.undo();
     } else if (mod && !e.altKey && k === 'y') {
       e.preventDefault();
-      this.#editor.redo();
+      this.#state.redo();
     }
   }
 
@@ -584,13 +582,13 @@ export class OccludeEditor extends HTMLElement {
   }
 
   async #export() {
-    const image = this.#current;
-    if (!image || this.#editor.boxes.length === 0 || this.#busy) return;
+    const image = this.#state.current;
+    if (!image || image.boxes.length === 0 || this.#busy) return;
     if (!(await this.#checklistPassed())) {
       this.#ui.export.focus();
       return;
     }
-    const boxes = this.#editor.rects();
+    const boxes = this.#state.rects();
     const format = this.#ui.format.value;
     const options = {
       fill: this.#ui.fill.value,
@@ -664,11 +662,12 @@ export class OccludeEditor extends HTMLElement {
     const ui = this.#ui;
     if (ui.review.hidden) return;
     ui.review.hidden = true;
-    ui.work.hidden = !this.#current;
-    ui.export.hidden = !this.#current;
-    ui.start.hidden = !!this.#current;
+    const image = this.#state.current;
+    ui.work.hidden = !image;
+    ui.export.hidden = !image;
+    ui.start.hidden = !!image;
     this.#layout(true);
-    if (focus) (this.#current ? ui.export : ui.open).focus();
+    if (focus) (image ? ui.export : ui.open).focus();
   }
 
   #download() {
