@@ -135,3 +135,34 @@ test('views and settings: no undo step; a setting that does not change says noth
   assert.equal(state.canUndo, false);
   assert.deepEqual(heard, ['view', 'settings']);
 });
+
+test('the screen is one value: start with nothing open, edit, review after an export, back again', () => {
+  const state = new EditorState();
+  const heard = [];
+  state.subscribe((what) => heard.push(what));
+  assert.equal(state.screen, 'start');
+  const a = state.addImage({ width: 10, height: 10, bitmap: null });
+  assert.equal(state.screen, 'edit');
+  state.addBoxes([box(1)]);
+  const review = { image: a, name: 'redacted-20240301-101200.png', report: {}, canShare: false };
+  state.showReview(review);
+  assert.equal(state.screen, 'review');
+  assert.equal(state.review, review);
+  state.backToEditing();
+  assert.equal(state.screen, 'edit');
+  state.backToEditing(); // not on the review: nothing happens
+  state.showReview(review);
+  state.addImage({ width: 10, height: 10, bitmap: null }); // opening another leaves the review
+  assert.equal(state.screen, 'edit');
+  state.showReview(review);
+  state.selectImage(a.id); // so does picking an image in the strip
+  assert.equal(state.screen, 'edit');
+  state.closeImage();
+  state.closeImage();
+  assert.equal(state.screen, 'start', 'the last image closed');
+  assert.deepEqual(heard, ['image', 'add', 'screen', 'screen', 'screen', 'image', 'screen', 'image', 'image', 'image']);
+  state.setBusy(true);
+  state.setStatus('Exporting…');
+  state.setStatus('Failed.', { error: true });
+  assert.deepEqual([state.busy, state.status], [true, { text: 'Failed.', error: true }]);
+});

@@ -1,12 +1,16 @@
 // The editor's state and its one owner. Everything the editor shows is rendered from an
 // `EditorState`, and everything a person does reaches it as an intent (a method call below);
-// the canvas (editor.js) keeps only what is in flight (a drag not yet let go, the layout of the
-// canvas), never a second copy.
+// the canvas (editor.js) and the element (occlude-editor.js) keep only what is in flight (a
+// drag not yet let go, the layout of the canvas), never a second copy.
 //
 // What it holds:
 // - images: every open image, each with its own boxes, selection, undo/redo history and view
 //   (zoom and pan), so switching images keeps everything each one had;
-// - the current image; the settings (the fill colour).
+// - the current image; the settings (fill, format, quality);
+// - the screen, one explicit value: 'start' (nothing open), 'edit' or 'review' (the exported
+//   file, with `review` describing it);
+// - busy (a job is running in the worker), the status line, and whether the one-time checklist
+//   was answered in this session.
 //
 // The undo rules live here: every change of boxes is one step (at most UNDO_LIMIT kept per
 // image); a step records the boxes and the selection before it; a new change clears redo; a run
@@ -14,7 +18,7 @@
 //
 // Listeners (`subscribe`) are called after every change with what changed: 'image' (opened,
 // closed or switched), 'add', 'delete', 'clear', 'move', 'resize', 'select', 'undo', 'redo',
-// 'view', 'settings'. No DOM here: it runs in Node for its tests.
+// 'view', 'settings', 'screen', 'busy', 'status'. No DOM here: it runs in Node for its tests.
 
 export const UNDO_LIMIT = 200;
 
@@ -44,7 +48,15 @@ export class EditorState {
   images = [];
   /** @type {number|null} */
   currentId = null;
-  settings = { fill: '#000000' };
+  /** @type {'start'|'edit'|'review'} */
+  screen = 'start';
+  settings = { fill: '#000000', format: 'auto', quality: 90 };
+  busy = false;
+  status = { text: '', error: false };
+  /** The exported file on the review screen: {image, blob, name, report, file, canShare}. */
+  review = null;
+  /** The one-time "Before you share" checklist was answered in this session. */
+  checklistDone = false;
 
   #listeners = new Set();
   #nextId = 1;
@@ -68,7 +80,7 @@ export class EditorState {
 
   // ---- images ------------------------------------------------------------------------------
 
-  /** Adds an opened image and makes it the current one. */
+  /** Adds an opened image and makes it the current one, on the edit screen. */
   addImage({ width, height, bitmap, thumb = null, bytes = null, info = {} }) {
     const image = { id: this.#nextId++, width, height, bitmap, thumb, bytes, info, boxes: [], selected: -1, undo: [], redo: [], view: null };
     this.images.push(image);
@@ -76,7 +88,7 @@ export class EditorState {
     return image;
   }
 
-  /** Makes the image with `id` the current one. */
+  /** Makes the image with `id` the current one and goes to the edit screen. */
   selectImage(id) {
     const image = this.images.find((im) => im.id === id);
     if (image) this.#show(image);
@@ -98,6 +110,7 @@ export class EditorState {
   #show(image) {
     this.#keyStep = null;
     this.currentId = image?.id ?? null;
+    this.screen = image ? 'edit' : 'start';
     this.#emit('image');
   }
 
@@ -206,7 +219,7 @@ export class EditorState {
     this.#emit(from);
   }
 
-  // ---- view and settings -------------------------------------------------------------------
+  // ---- view, settings, screen ---------------------------------------------------------------
 
   /** The current image's zoom and pan (not an undo step). */
   setView(view) {
@@ -216,10 +229,38 @@ export class EditorState {
     this.#emit('view');
   }
 
-  /** Changes some of the settings ({fill}). */
+  /** Changes some of {fill, format, quality}. */
   setSettings(changes) {
     if (Object.entries(changes).every(([k, v]) => this.settings[k] === v)) return;
     this.settings = { ...this.settings, ...changes };
     this.#emit('settings');
+  }
+
+  /** The exported file is ready: show it on the review screen. */
+  showReview(review) {
+    this.review = review;
+    this.screen = 'review';
+    this.#emit('screen');
+  }
+
+  /** Leaves the review screen for the current image (or the start screen if none is open). */
+  backToEditing() {
+    if (this.screen !== 'review') return;
+    this.screen = this.current ? 'edit' : 'start';
+    this.#emit('screen');
+  }
+
+  setBusy(busy) {
+    this.busy = busy;
+    this.#emit('busy');
+  }
+
+  setStatus(text, { error = false } = {}) {
+    this.status = { text, error };
+    this.#emit('status');
+  }
+
+  checklistAnswered() {
+    this.checklistDone = true;
   }
 }
