@@ -166,3 +166,22 @@ test('the screen is one value: start with nothing open, edit, review after an ex
   state.setStatus('Failed.', { error: true });
   assert.deepEqual([state.busy, state.status], [true, { text: 'Failed.', error: true }]);
 });
+
+test('boxes for another open image, and deleting a box that is not selected', () => {
+  const { state } = withImage();
+  const first = state.current;
+  state.addBoxes([box(1), box(2), box(3)]);
+  state.select(2);
+  state.deleteBox(0);
+  assert.deepEqual(xs(state), [2, 3]);
+  assert.equal(state.current.selected, 1, 'the selection stays on its box');
+  state.deleteBox(9);
+  assert.equal(state.current.boxes.length, 2, 'no such box: nothing happens');
+  const second = state.addImage({ width: 50, height: 50, bitmap: null });
+  state.addBoxes([box(5)], { imageId: first.id });
+  assert.deepEqual(second.boxes, [], 'the current image is untouched');
+  assert.deepEqual(first.boxes.map((b) => b.x), [2, 3, 5]);
+  state.selectImage(first.id);
+  state.undo();
+  assert.deepEqual(xs(state), [2, 3], 'a step in that image\'s own history');
+});

@@ -75,7 +75,12 @@ export class EditorState {
 
   /** @returns {OpenImage|null} */
   get current() {
-    return this.images.find((im) => im.id === this.currentId) ?? null;
+    return this.image(this.currentId);
+  }
+
+  /** The open image with `id`, or null. */
+  image(id) {
+    return this.images.find((im) => im.id === id) ?? null;
   }
 
   // ---- images ------------------------------------------------------------------------------
@@ -90,7 +95,7 @@ export class EditorState {
 
   /** Makes the image with `id` the current one and goes to the edit screen. */
   selectImage(id) {
-    const image = this.images.find((im) => im.id === id);
+    const image = this.image(id);
     if (image) this.#show(image);
   }
 
@@ -138,9 +143,12 @@ export class EditorState {
     this.#emit('select');
   }
 
-  /** Adds boxes in one undo step and selects the last. */
-  addBoxes(boxes) {
-    const image = this.current;
+  /**
+   * Adds boxes in one undo step and selects the last; to the current image, or to the open image
+   * `imageId` (each image keeps its own history, so adding to several is a step in each).
+   */
+  addBoxes(boxes, { imageId = this.currentId } = {}) {
+    const image = this.image(imageId);
     if (!image || !boxes.length) return;
     this.#step(image);
     image.boxes.push(...copyBoxes(boxes));
@@ -163,13 +171,14 @@ export class EditorState {
     this.#emit(resize ? 'resize' : 'move');
   }
 
-  /** Deletes the selected box of the current image. */
-  deleteBox() {
+  /** Deletes box `i` of the current image (by default the selected one). */
+  deleteBox(i = this.current?.selected ?? -1) {
     const image = this.current;
-    if (!image || image.selected < 0) return;
+    if (!image || i < 0 || i >= image.boxes.length) return;
     this.#step(image);
-    image.boxes.splice(image.selected, 1);
-    image.selected = image.boxes.length ? Math.min(image.selected, image.boxes.length - 1) : -1;
+    image.boxes.splice(i, 1);
+    if (image.selected === i) image.selected = image.boxes.length ? Math.min(i, image.boxes.length - 1) : -1;
+    else if (image.selected > i) image.selected--;
     this.#emit('delete');
   }
 
