@@ -233,3 +233,111 @@ fn every_prefix_of_every_fixture() {
     }
     assert!(checked >= 10, "only {checked} fixtures found");
 }
+
+/// A phone photo's inventory, written out (as the page's tests used to feed the JS port of
+/// `plain_words`, deleted now that `inspect()` sends the core's words with the inspection).
+fn phone_inventory() -> Inventory {
+    use occlude::inventory::{ExifSummary, IccSummary, NamedValue, Thumbnail};
+    let named = |name: &str, value: &str| NamedValue {
+        name: name.into(),
+        value: value.into(),
+    };
+    Inventory {
+        exif: Some(ExifSummary {
+            bytes: 9000,
+            tag_count: 42,
+            gps: true,
+            make: Some("Apple".into()),
+            model: Some("iPhone 13".into()),
+            dates: vec![
+                named("DateTimeOriginal", "2024:03:01 10:12:00"),
+                named("DateTime", "2024:03:01 10:12:00"),
+            ],
+            texts: vec![named("ImageDescription", "JANE DOE")],
+            thumbnail: Some(Thumbnail {
+                bytes: 5000,
+                width: Some(160),
+                height: Some(120),
+            }),
+            maker_note: true,
+            orientation: Some(6),
+        }),
+        xmp_bytes: None,
+        iptc_bytes: None,
+        icc: Some(IccSummary {
+            bytes: 548,
+            description: Some("Display P3".into()),
+        }),
+        comments: None,
+        app_segments: vec![
+            "APP1 Exif".into(),
+            "APP2 ICC_PROFILE".into(),
+            "APP2 MPF".into(),
+        ],
+        text_chunks: Vec::new(),
+        png_time: None,
+        other_chunks: Vec::new(),
+        trailing_bytes: 2300,
+        frames: 1,
+        hidden_under_transparent: None,
+        notes: Vec::new(),
+    }
+}
+
+/// The exact phrases and their order, which the page shows as they come (these assertions moved
+/// here from tests/e2e/editor-words.test.mjs with the JS port they checked).
+#[test]
+fn plain_words_exactly() {
+    let phone = phone_inventory();
+    assert_eq!(
+        phone.plain_words(),
+        [
+            "EXIF data (42 fields)",
+            "GPS location",
+            "camera make and model (Apple iPhone 13)",
+            "a 160×120 thumbnail of the original",
+            "dates and times (2024:03:01 10:12:00)",
+            "text fields (a description)",
+            "camera maker notes",
+            "a colour profile (Display P3)",
+            "other application data (APP2 MPF)",
+            "2 300 bytes hidden after the end of the image",
+        ]
+    );
+    let empty = Inventory {
+        exif: None,
+        icc: None,
+        app_segments: Vec::new(),
+        trailing_bytes: 0,
+        ..phone.clone()
+    };
+    assert!(empty.plain_words().is_empty(), "{:?}", empty.plain_words());
+    let chunk = |kind: &str, keyword: &str| occlude::inventory::TextChunk {
+        kind: kind.into(),
+        keyword: keyword.into(),
+    };
+    let png = Inventory {
+        text_chunks: vec![chunk("tEXt", "Comment"), chunk("iTXt", "XML:com.adobe.xmp")],
+        png_time: Some("2024-01-01 00:00:00".into()),
+        frames: 3,
+        xmp_bytes: Some(2150),
+        ..empty.clone()
+    };
+    assert_eq!(
+        png.plain_words(),
+        [
+            "an XMP metadata packet (2.1 KB)",
+            "1 text chunk (Comment)",
+            "a timestamp chunk",
+            "2 more animation frames",
+        ]
+    );
+    let trailing = Inventory {
+        trailing_bytes: 1_234_567,
+        ..empty
+    };
+    assert_eq!(
+        trailing.plain_words(),
+        ["1 234 567 bytes hidden after the end of the image"]
+    );
+}

@@ -2,9 +2,9 @@
 // network, and the share target (a photo shared from the phone's gallery) handled here on the
 // device. It lives at the app root, so its scope is the app folder, wherever that is mounted.
 //
-// The asset list and the version are NOT written here: tools/build (tools/precache.mjs)
-// replaces the two placeholders below in dist/sw.js with every file of dist/ and a SHA-256 of
-// their contents. Served straight from www/ (not built), this worker refuses to install.
+// The asset list, the version and the SIMD probe are NOT written here: tools/build
+// (tools/precache.mjs) replaces the three placeholders below in dist/sw.js with every file of
+// dist/, a SHA-256 of their contents and the probe of worker/simd.js. Served straight from www/ (not built), this worker refuses to install.
 
 const ASSETS = self.__OCCLUDE_ASSETS__;
 const VERSION = self.__OCCLUDE_VERSION__;
@@ -12,14 +12,12 @@ const VERSION = self.__OCCLUDE_VERSION__;
 // The wasm modules come in a SIMD128 and a scalar variant (see tools/build, worker/worker.js);
 // an engine only ever uses one, so only that one is precached: a phone with SIMD does not
 // download the ~0.75 MB gzipped it would never run, and one without SIMD still works offline.
-// The same probe as the worker's (a module with one v128.const; see worker/worker.js).
-const SIMD = WebAssembly.validate(
-  new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 0x17, 1, 0x15, 0, 0xfd, 0x0c, ...new Array(16).fill(0), 0x1a, 0x0b]),
-);
+// The probe is the worker's own (worker/simd.js), written in here by tools/precache.mjs.
+const SIMD_PROBE = self.__OCCLUDE_SIMD_PROBE__;
 const SCALAR_VARIANT = /^pkg\/occlude(_full)?_scalar(_bg\.wasm|\.js)$/;
 const SIMD_VARIANT = /^pkg\/occlude(_full)?(_bg\.wasm|\.js)$/;
 /** Whether this engine's worker can use `url` (an ASSETS entry, relative to this file). */
-const usable = (url) => !(SIMD ? SCALAR_VARIANT : SIMD_VARIANT).test(url);
+const usable = (url, simd) => !(simd ? SCALAR_VARIANT : SIMD_VARIANT).test(url);
 
 const PREFIX = 'occlude-app-';
 const CACHE = PREFIX + VERSION;
@@ -32,12 +30,13 @@ const SHARED_FILE = new URL('shared-file', SCOPE).href;
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
-      if (!Array.isArray(ASSETS) || typeof VERSION !== 'string') {
+      if (!Array.isArray(ASSETS) || typeof VERSION !== 'string' || !(SIMD_PROBE instanceof Uint8Array)) {
         throw new Error('sw.js was not built: run tools/build and serve dist/');
       }
+      const simd = WebAssembly.validate(SIMD_PROBE);
       const cache = await caches.open(CACHE);
       // `reload` skips the HTTP cache: the precache holds exactly the bytes the version names.
-      await cache.addAll(ASSETS.filter(usable).map((url) => new Request(url, { cache: 'reload' })));
+      await cache.addAll(ASSETS.filter((url) => usable(url, simd)).map((url) => new Request(url, { cache: 'reload' })));
     })(),
   );
   // No skipWaiting() here: a new version waits until the page's "Update" asks for it.

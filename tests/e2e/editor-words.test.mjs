@@ -1,13 +1,14 @@
-// The editor's plain-language sentences (www/js/words.js), run in Node: the inventory the core's
-// inspect() reports, the verification receipt, the names and the format line.
+// The editor's plain-language sentences (www/js/words.js), run in Node: what the image carries
+// (the core's words from inspect(), placed in a sentence), the verification receipt, the names
+// and the format line. The phrasing of the inventory itself is the core's and is asserted
+// where it lives, in tests/inventory.rs (`plain_words_exactly`, with the exact phrases this
+// file used to assert against the JS port).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   describeCarried,
   formatExplanation,
-  groupDigits,
-  inventoryPhrases,
   removedSentence,
   savedLine,
   timestamp,
@@ -52,31 +53,23 @@ const PHONE = {
   trailingBytes: 2300,
 };
 
-test('inventory phrases follow the core\'s plain_words()', () => {
-  assert.deepEqual(inventoryPhrases(PHONE), [
-    'EXIF data (42 fields)',
-    'GPS location',
-    'camera make and model (Apple iPhone 13)',
-    'a 160×120 thumbnail of the original',
-    'dates and times (2024:03:01 10:12:00)',
-    'text fields (a description)',
-    'camera maker notes',
-    'a colour profile (Display P3)',
-    'other application data (APP2 MPF)',
-    '2 300 bytes hidden after the end of the image',
-  ]);
-  assert.deepEqual(inventoryPhrases(EMPTY), []);
-  assert.deepEqual(inventoryPhrases(undefined), []);
-  assert.deepEqual(
-    inventoryPhrases({ ...EMPTY, textChunks: [{ kind: 'tEXt', keyword: 'Comment' }, { kind: 'iTXt', keyword: 'XML:com.adobe.xmp' }], pngTime: '2024-01-01 00:00:00', frames: 3, xmpBytes: 2150 }),
-    ['an XMP metadata packet (2.1 KB)', '1 text chunk (Comment)', 'a timestamp chunk', '2 more animation frames'],
-  );
-  assert.equal(groupDigits(1234567), '1 234 567');
-});
+/** What the core's `plain_words()` gives for PHONE (asserted in tests/inventory.rs), as inspect() sends it. */
+const PHONE_WORDS = [
+  'EXIF data (42 fields)',
+  'GPS location',
+  'camera make and model (Apple iPhone 13)',
+  'a 160×120 thumbnail of the original',
+  'dates and times (2024:03:01 10:12:00)',
+  'text fields (a description)',
+  'camera maker notes',
+  'a colour profile (Display P3)',
+  'other application data (APP2 MPF)',
+  '2 300 bytes hidden after the end of the image',
+];
 
 test('what the image carries: from the inventory, or from what is known', () => {
-  assert.match(describeCarried({ inspection: { inventory: PHONE } }), /^This image carries: EXIF data \(42 fields\), GPS location, .*\. All of it will be removed\.$/);
-  assert.equal(describeCarried({ inspection: { inventory: EMPTY } }), 'This image carries nothing besides its pixels. The new file will not either.');
+  assert.match(describeCarried({ inspection: { inventory: PHONE, words: PHONE_WORDS } }), /^This image carries: EXIF data \(42 fields\), GPS location, .*\. All of it will be removed\.$/);
+  assert.equal(describeCarried({ inspection: { inventory: EMPTY, words: [] } }), 'This image carries nothing besides its pixels. The new file will not either.');
   // An engine without an inventory: say what the preview knows.
   assert.equal(
     describeCarried({ width: 3000, height: 4000, format: 'jpeg', orientation: 6, hadAlpha: false, frames: 1, inspection: null }),
@@ -101,8 +94,8 @@ test('the receipt: verified counts, the JPEG bound, or "lossless"', () => {
   ]);
   assert.equal(verificationReceipt({ ...REPORT, path: 'lossless' })[1], 'Lossless: only the boxes changed.');
   assert.equal(verificationReceipt({ ...REPORT, outputFormat: 'png' })[1], 'PNG: every box pixel checked exactly.');
-  assert.match(removedSentence({ inspection: { inventory: PHONE } }, REPORT), /^Removed: EXIF data .*, the orientation tag \(the pixels were turned instead\)\.$/);
-  assert.equal(removedSentence({ inspection: { inventory: EMPTY } }, { ...REPORT, orientation: 1 }), 'The original carried no hidden data; the new file has none.');
+  assert.match(removedSentence({ inspection: { inventory: PHONE, words: PHONE_WORDS } }, REPORT), /^Removed: EXIF data .*, the orientation tag \(the pixels were turned instead\)\.$/);
+  assert.equal(removedSentence({ inspection: { inventory: EMPTY, words: [] } }, { ...REPORT, orientation: 1 }), 'The original carried no hidden data; the new file has none.');
   assert.equal(savedLine('redacted-20240301-101200.jpg', REPORT), 'Saved redacted-20240301-101200.jpg: 2 boxes burned, 1.2 MB JPEG, orientation corrected, no metadata kept.');
 });
 

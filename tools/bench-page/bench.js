@@ -234,7 +234,7 @@ async function appWorkerRun(name, format) {
   const t1 = performance.now();
   const copy = im.bytes.slice().buffer;
   const t2 = performance.now();
-  const out = await client.request('export', { bytes: copy, boxes: boxesFor(im.width, im.height), options: { format, quality: 90 } }, [copy]);
+  const out = await client.request('export', { bytes: copy, boxes: boxesFor(im.width, im.height), options: { format, quality: 90 } }, { transfer: [copy] });
   const t3 = performance.now();
   client.terminate('bench done');
   return { startupMs: t1 - t0, jobMs: t3 - t2, timings: out.report.timings, outBytes: out.bytes.byteLength, path: out.report.path };

@@ -14,10 +14,12 @@
 // and verified (boxes, outputFormat, outputBytes, orientation, ...). Rejects with an Error
 // whose message is written for people.
 //
-// Each call starts its own worker (the same www/worker/worker.js the editor uses) and ends it
-// when the job is done, so memory is returned and jobs never share state.
+// Each call starts its own worker (the same www/worker/worker.js the editor uses, through the
+// same client, worker-client.js) and ends it when the job is done, so memory is returned and
+// jobs never share state.
 
-const WORKER_URL = new URL('../worker/worker.js', import.meta.url);
+import { ENGINE_START, START_FAILED, WorkerClient } from './worker-client.js';
+
 const OPTION_KEYS = new Set(['fill', 'background', 'format', 'quality']);
 
 async function toBuffer(file) {
@@ -62,29 +64,15 @@ export async function redact(file, boxes, options = {}) {
   const bytes = await toBuffer(file);
   signal?.throwIfAborted();
 
-  const worker = new Worker(WORKER_URL, { type: 'module', name: 'occlude-api' });
+  const client = new WorkerClient({ name: 'occlude-api' });
   try {
-    const result = await new Promise((resolve, reject) => {
-      const abort = () => reject(signal.reason ?? new DOMException('The redaction was cancelled.', 'AbortError'));
-      signal?.addEventListener('abort', abort, { once: true });
-      worker.addEventListener('message', (e) => {
-        signal?.removeEventListener('abort', abort);
-        const msg = e.data;
-        if (msg?.ok) resolve(msg.result);
-        else {
-          const err = new Error(msg?.error?.message || 'the image engine failed');
-          err.name = msg?.error?.name || 'Error';
-          reject(err);
-        }
-      });
-      worker.addEventListener('error', (e) => {
-        e.preventDefault();
-        reject(new Error(`the image engine failed to start${e.message ? `: ${e.message}` : ''}`));
-      });
-      worker.postMessage({ id: 1, type: 'export', bytes, ...request }, [bytes]);
-    });
+    const result = await client.request('export', { bytes, ...request }, { signal, transfer: [bytes] });
     return { blob: new Blob([result.bytes], { type: result.mime }), report: result.report };
+  } catch (err) {
+    // The API's own words when the worker could not start at all.
+    if (err?.code === ENGINE_START) throw new Error(err.message === START_FAILED ? START_FAILED : `${START_FAILED}: ${err.message}`);
+    throw err;
   } finally {
-    worker.terminate(); // one worker per job: its wasm memory goes with it
+    client.terminate(); // one worker per job: its wasm memory goes with it
   }
 }

@@ -1,10 +1,13 @@
-// The canvas editor: shows one image's downscaled preview and lets a person draw, select, move
-// and resize opaque boxes with mouse, pen or touch (Pointer Events) or the keyboard; zoom and
-// pan with pinch, wheel, buttons or keys. Boxes are kept as whole pixels of the full-resolution
-// image as seen (rounded outwards), which is exactly what the core burns.
+// The canvas editor: shows the current image of an `EditorState` (its downscaled preview and
+// its boxes) and turns what a person does with mouse, pen or touch (Pointer Events) or the
+// keyboard into the state's intents: draw, select, move and resize opaque boxes; zoom and pan
+// with pinch, wheel, buttons or keys. Boxes are whole pixels of the full-resolution image as
+// seen (rounded outwards), which is exactly what the core burns.
 //
-// One `Doc` per open image holds its boxes, selection, undo/redo stacks and view; the editor
-// shows one doc at a time, so switching images keeps everything each one had.
+// It owns no document state. What it keeps is what is in flight: a drag not yet let go (drawn
+// over the state's boxes until the pointer is lifted, then sent as one intent, so one drag is
+// one undo step and a cancelled drag leaves nothing behind), a pinch, and the canvas layout.
+// It redraws whenever the state changes.
 
 const MIN_DRAG_PX = 3; // on screen: anything smaller is a tap, not a box
 const MAX_ZOOM_PX = 32; // at most 32 CSS px per image pixel
@@ -12,54 +15,29 @@ const ZOOM_STEP = 1.5;
 const HANDLE_TOUCH = 22; // hit radius in CSS px for a finger (a 44-px target)
 const HANDLE_MOUSE = 9;
 const MAX_BACKING_PIXELS = 16_000_000; // iOS Safari refuses canvases over 16.7 M pixels
-const UNDO_LIMIT = 200;
+/** State changes that replace the boxes under a drag in flight: the drag is dropped. */
+const REPLACING = new Set(['image', 'undo', 'redo', 'clear', 'delete']);
 
-/** Everything the editor keeps about one image. */
-export class Doc {
-  /**
-   * @param {{width:number, height:number, bitmap:ImageBitmap}} image
-   */
-  constructor({ width, height, bitmap }) {
-    this.width = width;
-    this.height = height;
-    this.bitmap = bitmap;
-    /** @type {{x:number,y:number,width:number,height:number}[]} full-resolution whole pixels */
-    this.boxes = [];
-    this.selected = -1;
-    this.undoStack = [];
-    this.redoStack = [];
-    this.view = null; // {scale, ox, oy, fit:boolean}; null until first laid out
-  }
-
-  close() {
-    this.bitmap?.close();
-    this.bitmap = null;
-  }
-}
-
-const copyBoxes = (boxes) => boxes.map((b) => ({ ...b }));
 const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
 
 export class Editor {
   /**
    * @param {HTMLCanvasElement} canvas
-   * @param {(what: string) => void} onChange called after boxes, selection or view change
+   * @param {import('./state.js').EditorState} state
    */
-  constructor(canvas, onChange) {
+  constructor(canvas, state) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d', { alpha: false });
-    this.onChange = onChange;
-    /** @type {Doc|null} */
-    this.doc = null;
-    this.fill = '#000000';
+    this.state = state;
+    this.shown = null; // the image laid out last
     this.cssWidth = 0;
     this.cssHeight = 0;
-    this.action = null; // the single-pointer action in progress
+    this.action = null; // the single-pointer action in progress (drawn over the state's boxes)
     this.pointers = new Map(); // touch pointers down: id → {x, y}
     this.gesture = null; // two-finger pinch / pan
-    this.keyEdit = false; // consecutive key moves of one box are one undo step
     this.coarse = globalThis.matchMedia?.('(pointer: coarse)').matches ?? false;
     this.raf = 0;
+    state.subscribe((what) => this.#changed(what));
 
     canvas.addEventListener('pointerdown', (e) => this.#down(e));
     canvas.addEventListener('pointermove', (e) => this.#move(e));
@@ -84,16 +62,24 @@ export class Editor {
     });
   }
 
-  // ---- documents and layout -------------------------------------------------------------
-
-  /** Shows `doc` (or nothing). The canvas keeps the shape of the image at "fit". */
-  show(doc) {
-    this.#abortAction();
-    this.doc = doc;
-    this.keyEdit = false;
-    this.layout(this.availWidth ?? 0, this.availHeight ?? 0);
-    this.onChange('doc');
+  /** The image shown: the state's current one. */
+  get doc() {
+    return this.state.current;
   }
+
+  #changed(what) {
+    if (this.action && REPLACING.has(what)) this.#abortAction();
+    if (this.doc !== this.shown) {
+      // Another image: lay it out (the canvas keeps the shape of the image at "fit").
+      this.shown = this.doc;
+      this.layout(this.availWidth ?? 0, this.availHeight ?? 0);
+      return;
+    }
+    if (what === 'view' && this.gesture) this.#requestDraw();
+    else if (['view', 'settings', 'select', 'add', 'move', 'resize', 'delete', 'clear', 'undo', 'redo'].includes(what)) this.draw();
+  }
+
+  // ---- layout ----------------------------------------------------------------------------
 
   /** Sizes the canvas to fit the image within `availWidth` × `availHeight` CSS px. */
   layout(availWidth, availHeight) {
@@ -124,7 +110,6 @@ export class Editor {
       const cy = (oldH / 2 - v.oy) / v.scale;
       this.#setView(Math.max(v.scale, this.fitScale()), w / 2 - cx * v.scale, h / 2 - cy * v.scale);
     }
-    this.draw();
   }
 
   fitScale() {
@@ -138,12 +123,12 @@ export class Editor {
   #setFit() {
     const s = this.fitScale();
     const doc = this.doc;
-    doc.view = {
+    this.state.setView({
       scale: s,
       ox: (this.cssWidth - doc.width * s) / 2,
       oy: (this.cssHeight - doc.height * s) / 2,
       fit: true,
-    };
+    });
   }
 
   #setView(scale, ox, oy) {
@@ -154,7 +139,7 @@ export class Editor {
     const ih = doc.height * s;
     ox = iw <= this.cssWidth ? (this.cssWidth - iw) / 2 : clamp(ox, this.cssWidth - iw, 0);
     oy = ih <= this.cssHeight ? (this.cssHeight - ih) / 2 : clamp(oy, this.cssHeight - ih, 0);
-    doc.view = { scale: s, ox, oy, fit: s <= fit * 1.0001 };
+    this.state.setView({ scale: s, ox, oy, fit: s <= fit * 1.0001 });
   }
 
   // ---- zoom ------------------------------------------------------------------------------
@@ -178,10 +163,9 @@ export class Editor {
     const ix = (cx - v.ox) / v.scale;
     const iy = (cy - v.oy) / v.scale;
     const s = v.scale * factor;
-    this.#setView(s, cx - ix * s, cy - iy * s);
-    if (this.doc.view.fit) this.#setFit();
-    this.draw();
-    this.onChange('view');
+    const fit = this.fitScale();
+    if (clamp(s, fit, Math.max(fit, MAX_ZOOM_PX)) <= fit * 1.0001) this.#setFit();
+    else this.#setView(s, cx - ix * s, cy - iy * s);
   }
 
   zoomIn() {
@@ -193,105 +177,13 @@ export class Editor {
   }
 
   fit() {
-    if (!this.doc) return;
-    this.#setFit();
-    this.draw();
-    this.onChange('view');
+    if (this.doc) this.#setFit();
   }
 
   panBy(dx, dy) {
     const v = this.doc?.view;
     if (!v) return;
     this.#setView(v.scale, v.ox + dx, v.oy + dy);
-    this.draw();
-    this.onChange('view');
-  }
-
-  // ---- boxes, selection, undo ------------------------------------------------------------
-
-  get boxes() {
-    return this.doc?.boxes ?? [];
-  }
-
-  get selected() {
-    return this.doc?.selected ?? -1;
-  }
-
-  hasImage() {
-    return this.doc !== null;
-  }
-
-  canUndo() {
-    return (this.doc?.undoStack.length ?? 0) > 0;
-  }
-
-  canRedo() {
-    return (this.doc?.redoStack.length ?? 0) > 0;
-  }
-
-  /** Boxes in full-resolution image pixels, as the core's `Rect`. */
-  rects() {
-    return this.boxes.map((b) => ({ ...b }));
-  }
-
-  #snapshot() {
-    return { boxes: copyBoxes(this.doc.boxes), selected: this.doc.selected };
-  }
-
-  #commit(before) {
-    const doc = this.doc;
-    doc.undoStack.push(before);
-    if (doc.undoStack.length > UNDO_LIMIT) doc.undoStack.shift();
-    doc.redoStack = [];
-  }
-
-  #restore(state) {
-    this.doc.boxes = copyBoxes(state.boxes);
-    this.doc.selected = Math.min(state.selected, this.doc.boxes.length - 1);
-  }
-
-  undo() {
-    const doc = this.doc;
-    if (!doc || !doc.undoStack.length) return;
-    this.#abortAction();
-    doc.redoStack.push(this.#snapshot());
-    this.#restore(doc.undoStack.pop());
-    this.keyEdit = false;
-    this.draw();
-    this.onChange('undo');
-  }
-
-  redo() {
-    const doc = this.doc;
-    if (!doc || !doc.redoStack.length) return;
-    this.#abortAction();
-    doc.undoStack.push(this.#snapshot());
-    this.#restore(doc.redoStack.pop());
-    this.keyEdit = false;
-    this.draw();
-    this.onChange('redo');
-  }
-
-  clear() {
-    const doc = this.doc;
-    if (!doc || !doc.boxes.length) return;
-    this.#commit(this.#snapshot());
-    doc.boxes = [];
-    doc.selected = -1;
-    this.keyEdit = false;
-    this.draw();
-    this.onChange('clear');
-  }
-
-  deleteSelected() {
-    const doc = this.doc;
-    if (!doc || doc.selected < 0) return;
-    this.#commit(this.#snapshot());
-    doc.boxes.splice(doc.selected, 1);
-    doc.selected = doc.boxes.length ? Math.min(doc.selected, doc.boxes.length - 1) : -1;
-    this.keyEdit = false;
-    this.draw();
-    this.onChange('delete');
   }
 
   /** Adds a box in the middle of what is shown (a fifth of the view each way) and selects it. */
@@ -307,28 +199,13 @@ export class Editor {
     const h = Math.max(1, Math.round((y1 - y0) / 5));
     const x = clamp(Math.round((x0 + x1) / 2 - w / 2), 0, doc.width - w);
     const y = clamp(Math.round((y0 + y1) / 2 - h / 2), 0, doc.height - h);
-    this.#commit(this.#snapshot());
-    doc.boxes.push({ x, y, width: w, height: h });
-    doc.selected = doc.boxes.length - 1;
-    this.keyEdit = false;
-    this.draw();
-    this.onChange('add');
-  }
-
-  select(i) {
-    const doc = this.doc;
-    if (!doc) return;
-    doc.selected = i >= 0 && i < doc.boxes.length ? i : -1;
-    this.keyEdit = false;
-    this.draw();
-    this.onChange('select');
+    this.state.addBoxes([{ x, y, width: w, height: h }]);
   }
 
   /** Moves (or with `resize`, grows/shrinks) the selected box by whole image pixels. */
   nudge(dx, dy, resize = false) {
     const doc = this.doc;
     if (!doc || doc.selected < 0) return;
-    const before = this.#snapshot();
     const b = { ...doc.boxes[doc.selected] };
     if (resize) {
       b.width = clamp(b.width + dx, 1, doc.width - b.x);
@@ -337,18 +214,7 @@ export class Editor {
       b.x = clamp(b.x + dx, 0, doc.width - b.width);
       b.y = clamp(b.y + dy, 0, doc.height - b.height);
     }
-    const old = doc.boxes[doc.selected];
-    if (old.x === b.x && old.y === b.y && old.width === b.width && old.height === b.height) return;
-    if (!this.keyEdit) this.#commit(before);
-    this.keyEdit = true;
-    doc.boxes[doc.selected] = b;
-    this.draw();
-    this.onChange(resize ? 'resize' : 'move');
-  }
-
-  setFill(fill) {
-    this.fill = fill;
-    this.draw();
+    this.state.changeBox(doc.selected, b, { resize, keys: true });
   }
 
   // ---- pointer input ---------------------------------------------------------------------
@@ -426,24 +292,25 @@ export class Editor {
     } catch {
       // a synthetic pointer cannot be captured; the action still works
     }
-    this.keyEdit = false;
+    this.state.newStep(); // a run of keyboard edits ends here
     const doc = this.doc;
-    const base = { pointerId: e.pointerId, start: p, before: this.#snapshot(), changed: false };
+    const base = { pointerId: e.pointerId, start: p, changed: false };
     if (e.pointerType === 'mouse' && e.button === 1) {
       this.action = { ...base, kind: 'pan', view: { ...doc.view } };
       return;
     }
     const handle = this.#hitHandle(p, this.#handleRadius(e));
     if (handle) {
-      this.action = { ...base, kind: 'resize', handle, box: { ...doc.boxes[doc.selected] } };
+      const box = doc.boxes[doc.selected];
+      this.action = { ...base, kind: 'resize', handle, index: doc.selected, box, now: box };
       return;
     }
     const hit = this.#hitBox(p);
     if (hit >= 0) {
-      doc.selected = hit;
-      this.action = { ...base, kind: 'move', box: { ...doc.boxes[hit] } };
+      // Shown selected at once; the state hears of it when the pointer is lifted (a move then
+      // selects it in the same undo step, so undo puts the old selection back too).
+      this.action = { ...base, kind: 'move', index: hit, box: doc.boxes[hit], now: doc.boxes[hit] };
       this.draw();
-      this.onChange('select');
       return;
     }
     this.action = { ...base, kind: 'draw', p0: this.#clampImage(this.#toImage(p)), p1: null };
@@ -471,7 +338,6 @@ export class Editor {
     const moved = Math.max(Math.abs(p.x - a.start.x), Math.abs(p.y - a.start.y));
     if (a.kind === 'pan') {
       this.#setView(a.view.scale, a.view.ox + p.x - a.start.x, a.view.oy + p.y - a.start.y);
-      this.draw();
       return;
     }
     if (moved < MIN_DRAG_PX && !a.changed) return;
@@ -482,13 +348,9 @@ export class Editor {
       a.p1 = this.#clampImage(this.#toImage(p));
     } else if (a.kind === 'move') {
       const b = a.box;
-      doc.boxes[doc.selected] = {
-        ...b,
-        x: clamp(b.x + dx, 0, doc.width - b.width),
-        y: clamp(b.y + dy, 0, doc.height - b.height),
-      };
+      a.now = { ...b, x: clamp(b.x + dx, 0, doc.width - b.width), y: clamp(b.y + dy, 0, doc.height - b.height) };
     } else if (a.kind === 'resize') {
-      doc.boxes[doc.selected] = resizeBox(a.box, a.handle, dx, dy, doc.width, doc.height);
+      a.now = resizeBox(a.box, a.handle, dx, dy, doc.width, doc.height);
     }
     this.#requestDraw();
   }
@@ -499,7 +361,7 @@ export class Editor {
       if (this.gesture) {
         if (this.pointers.size < 2) {
           this.gesture = null;
-          this.onChange('view');
+          this.draw();
         }
         return;
       }
@@ -508,42 +370,31 @@ export class Editor {
     if (!a || e.pointerId !== a.pointerId) return;
     this.action = null;
     const doc = this.doc;
-    if (a.kind === 'pan') {
-      this.onChange('view');
-      return;
-    }
+    if (a.kind === 'pan') return;
     if (a.kind === 'draw') {
       const p = this.#local(e);
       const moved = Math.max(Math.abs(p.x - a.start.x), Math.abs(p.y - a.start.y));
       if (a.changed || moved >= MIN_DRAG_PX) {
         const box = wholePixels(a.p0, this.#clampImage(this.#toImage(p)), doc.width, doc.height);
         if (box) {
-          this.#commit(a.before);
-          doc.boxes.push(box);
-          doc.selected = doc.boxes.length - 1;
-          this.draw();
-          this.onChange('add');
+          this.state.addBoxes([box]);
           return;
         }
       } else if (doc.selected >= 0) {
         // A tap on the image outside every box: deselect.
-        doc.selected = -1;
-        this.draw();
-        this.onChange('select');
+        this.state.select(-1);
         return;
       }
       this.draw();
       return;
     }
-    // move / resize
-    const now = doc.boxes[doc.selected];
+    // move / resize: one step that also selects the box; a tap only selects it
     const was = a.box;
+    const now = a.now;
     if (now.x !== was.x || now.y !== was.y || now.width !== was.width || now.height !== was.height) {
-      this.#commit(a.before);
-      this.draw();
-      this.onChange(a.kind);
+      this.state.changeBox(a.index, now, { resize: a.kind === 'resize' });
     } else {
-      this.draw();
+      this.state.select(a.index);
     }
   }
 
@@ -555,12 +406,10 @@ export class Editor {
     if (this.action && e.pointerId === this.action.pointerId && e.type === 'pointercancel') this.#abortAction();
   }
 
-  /** Drops the pointer action in progress, putting back what it changed. */
+  /** Drops the pointer action in progress (it has changed nothing in the state yet). */
   #abortAction() {
-    const a = this.action;
-    if (!a) return;
+    if (!this.action) return;
     this.action = null;
-    if (a.kind === 'move' || a.kind === 'resize') this.#restore(a.before);
     this.draw();
   }
 
@@ -583,8 +432,7 @@ export class Editor {
     const g = this.gesture;
     const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
     const s = g.s0 * (Math.hypot(p.x - q.x, p.y - q.y) / g.d0);
-    this.#setView(s, mid.x - g.ix * s, mid.y - g.iy * s);
-    this.#requestDraw();
+    this.#setView(s, mid.x - g.ix * s, mid.y - g.iy * s); // drawn at the next frame (see #changed)
   }
 
   #wheel(e) {
@@ -627,13 +475,13 @@ export class Editor {
     } else if (k === 'n' || k === 'N' || k === 'Enter' || k === 'Insert') {
       this.addBox();
     } else if (k === 'Delete' || k === 'Backspace') {
-      this.deleteSelected();
+      this.state.deleteBox();
     } else if (k === ']') {
-      if (doc.boxes.length) this.select((doc.selected + 1) % doc.boxes.length);
+      if (doc.boxes.length) this.state.select((doc.selected + 1) % doc.boxes.length);
     } else if (k === '[') {
-      if (doc.boxes.length) this.select(doc.selected <= 0 ? doc.boxes.length - 1 : doc.selected - 1);
+      if (doc.boxes.length) this.state.select(doc.selected <= 0 ? doc.boxes.length - 1 : doc.selected - 1);
     } else if (k === 'Escape') {
-      if (doc.selected >= 0) this.select(-1);
+      if (doc.selected >= 0) this.state.select(-1);
       else handled = false;
     } else if (k === '+' || k === '=') {
       this.zoomIn();
@@ -672,9 +520,13 @@ export class Editor {
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(doc.bitmap, v.ox, v.oy, doc.width * v.scale, doc.height * v.scale);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = this.fill;
-    const all = [...doc.boxes];
+    ctx.fillStyle = this.state.settings.fill;
+    // The state's boxes, with a box being moved or resized where the pointer has it.
     const a = this.action;
+    const held = a?.kind === 'move' || a?.kind === 'resize' ? a.index : -1;
+    const boxes = held >= 0 ? doc.boxes.map((b, i) => (i === held ? a.now : b)) : doc.boxes;
+    const selected = held >= 0 ? held : doc.selected;
+    const all = [...boxes];
     let drawing = null;
     if (a?.kind === 'draw' && a.p1) {
       drawing = wholePixels(a.p0, a.p1, doc.width, doc.height);
@@ -696,8 +548,8 @@ export class Editor {
       ctx.restore();
     };
     if (drawing) outline(drawing, true);
-    if (doc.selected >= 0 && doc.selected < doc.boxes.length && a?.kind !== 'draw') {
-      const b = doc.boxes[doc.selected];
+    if (selected >= 0 && selected < boxes.length && a?.kind !== 'draw') {
+      const b = boxes[selected];
       outline(b, false);
       const size = (this.coarse ? 16 : 10) * dpr;
       const r = this.#screenRect(b);

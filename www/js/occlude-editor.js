@@ -8,7 +8,8 @@
 // Method: async openFile(file) — opens a File or Blob as one more image.
 // Event: `occlude-export` (bubbles, composed) with detail {blob, name, report} after each export.
 
-import { Doc, Editor } from './editor.js';
+import { Editor } from './editor.js';
+import { EditorState } from './state.js';
 import { WorkerClient, isFatal } from './worker-client.js';
 import {
   describeCarried,
@@ -160,19 +161,17 @@ export class OccludeEditor extends HTMLElement {
   static observedAttributes = ['fill', 'format', 'quality'];
 
   #ui = {};
+  /** Everything the editor shows; this element renders it and sends it intents. */
+  #state = new EditorState();
   #engine = new WorkerClient();
   #editor = null;
-  /** @type {{id:number, doc:Doc, bytes:ArrayBuffer, info:object, thumb:HTMLCanvasElement}[]} */
-  #images = [];
-  #current = null;
-  #nextId = 1;
   #queue = Promise.resolve();
-  #generation = 0;
+  /** Aborted by Cancel: the request running in the worker and every job still queued. */
+  #jobs = new AbortController();
   #pendingOpens = 0;
   #openBatch = { total: 0, done: 0 };
-  #busy = false;
-  #exported = null; // {blob, name, report, url, file}
-  #checklistSeen = false;
+  /** What was rendered last, so only what changed is redrawn. */
+  #shown = { screen: null, image: null, strip: '', review: null, reviewUrl: null };
   #lastWidth = 0;
   #resizeObserver = null;
   #listeners = [];
@@ -183,7 +182,8 @@ export class OccludeEditor extends HTMLElement {
     root.innerHTML = TEMPLATE;
     const ui = this.#ui;
     for (const el of root.querySelectorAll('[id]')) ui[el.id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = el;
-    this.#editor = new Editor(ui.canvas, (what) => this.#onEdit(what));
+    this.#editor = new Editor(ui.canvas, this.#state);
+    this.#state.subscribe((what) => this.#render(what));
   }
 
   // ---- public interface ------------------------------------------------------------------
@@ -206,7 +206,7 @@ export class OccludeEditor extends HTMLElement {
 
   /** The current image's boxes in full-resolution pixels of the image as seen (a copy). */
   get boxes() {
-    return this.#editor.rects();
+    return this.#state.rects();
   }
 
   /** Opens a File or Blob as one more image; resolves once it is shown (or has failed). */
@@ -218,6 +218,7 @@ export class OccludeEditor extends HTMLElement {
 
   connectedCallback() {
     const ui = this.#ui;
+    const state = this.#state;
     this.#applyAttributes();
     this.#engine.warm();
     if (this.#listeners.length) return;
@@ -231,26 +232,36 @@ export class OccludeEditor extends HTMLElement {
       ui.file.value = ''; // choosing the same file again still fires `change`
       if (files.length) this.#openFiles(files);
     });
-    on(ui.undo, 'click', () => this.#editor.undo());
-    on(ui.redo, 'click', () => this.#editor.redo());
+    on(ui.undo, 'click', () => state.undo());
+    on(ui.redo, 'click', () => state.redo());
     on(ui.add, 'click', () => {
       this.#editor.addBox();
       ui.canvas.focus();
     });
-    on(ui.delete, 'click', () => this.#editor.deleteSelected());
-    on(ui.clear, 'click', () => this.#editor.clear());
+    on(ui.delete, 'click', () => state.deleteBox());
+    on(ui.clear, 'click', () => state.clearBoxes());
     on(ui.zoomIn, 'click', () => this.#editor.zoomIn());
     on(ui.zoomOut, 'click', () => this.#editor.zoomOut());
     on(ui.fit, 'click', () => this.#editor.fit());
-    on(ui.fill, 'input', () => this.#setFill(ui.fill.value));
-    on(ui.format, 'change', () => this.#updateFormat());
-    on(ui.quality, 'input', () => this.#updateFormat());
+    on(ui.fill, 'input', () => state.setSettings({ fill: ui.fill.value }));
+    on(ui.format, 'change', () => state.setSettings({ format: ui.format.value }));
+    on(ui.quality, 'input', () => state.setSettings({ quality: Number(ui.quality.value) }));
     on(ui.export, 'click', () => this.#export());
     on(ui.close, 'click', () => this.#closeCurrent());
     on(ui.cancel, 'click', () => this.#cancel());
     on(ui.download, 'click', () => this.#download());
     on(ui.share, 'click', () => this.#share());
-    on(ui.back, 'click', () => this.#backToEditing());
+    on(ui.back, 'click', () => {
+      state.backToEditing();
+      (state.current ? ui.export : ui.open).focus();
+    });
+    on(ui.strip, 'click', (e) => {
+      const id = Number(e.target.closest?.('button.thumb')?.dataset.id);
+      const i = state.images.findIndex((im) => im.id === id);
+      if (i < 0) return;
+      state.selectImage(id);
+      state.setStatus(`Image ${i + 1} of ${state.images.length}: ${describeOpen(state.current.info).replace(/^Opened /, '')}`);
+    });
     on(ui.checklist, 'cancel', () => {
       ui.checklist.returnValue = 'back';
     });
@@ -270,7 +281,7 @@ export class OccludeEditor extends HTMLElement {
     on(window, 'resize', () => this.#layout(true));
     this.#resizeObserver = new ResizeObserver(() => this.#layout(false));
     this.#resizeObserver.observe(ui.stage);
-    this.#updateControls();
+    this.#render('connected');
   }
 
   disconnectedCallback() {
@@ -284,211 +295,79 @@ export class OccludeEditor extends HTMLElement {
     if (this.#ui.fill) this.#applyAttributes();
   }
 
+  /** The attributes set the settings (a later change of a control changes them again). */
   #applyAttributes() {
+    this.#state.setSettings({ fill: this.fill, format: this.format, quality: this.quality });
+  }
+
+  // ---- rendering: the DOM from the state --------------------------------------------------
+
+  #render(what) {
+    const state = this.#state;
     const ui = this.#ui;
-    ui.fill.value = this.fill;
-    ui.format.value = this.format;
-    ui.quality.value = String(this.quality);
-    this.#setFill(this.fill);
-    this.#updateFormat();
-  }
+    const image = state.current;
+    const shown = this.#shown;
 
-  // ---- status and busy state ---------------------------------------------------------------
-
-  #status(text, { error = false } = {}) {
-    this.#ui.status.textContent = text;
-    this.#ui.status.classList.toggle('error', error);
-  }
-
-  #setBusy(busy) {
-    this.#busy = busy;
-    this.#ui.busy.hidden = !busy;
-    this.#ui.app.toggleAttribute('aria-busy', busy);
-    this.#updateControls();
-  }
-
-  #failure(err, doing) {
-    if (isFatal(err)) this.#engine.restart('the image engine stopped');
-    if (err?.name === 'AbortError') return `${doing} was cancelled.`;
-    const msg = String(err?.message || err || 'unknown error');
-    if (isFatal(err)) return `${doing} failed inside the image engine (${msg}). It has been restarted; please try again.`;
-    return `${doing} failed: ${msg.charAt(0).toUpperCase()}${msg.slice(1)}.`.replace(/\.\.$/, '.');
-  }
-
-  #cancel() {
-    this.#generation++;
-    this.#engine.restart('cancelled');
-  }
-
-  /** Throws an AbortError when Cancel was pressed since generation `gen`. */
-  #stillWanted(gen) {
-    if (gen !== this.#generation) {
-      const err = new Error('cancelled');
-      err.name = 'AbortError';
-      throw err;
+    // The screen: one of start, edit, review.
+    if (state.screen !== shown.screen || image !== shown.image) {
+      ui.start.hidden = state.screen !== 'start';
+      ui.work.hidden = state.screen !== 'edit';
+      ui.export.hidden = state.screen !== 'edit';
+      ui.review.hidden = state.screen !== 'review';
+      if (image !== shown.image) ui.carried.textContent = image ? describeCarried(image.info) : '';
+      shown.screen = state.screen;
+      shown.image = image;
+      if (state.screen === 'edit') this.#layout(true);
     }
-  }
-
-  /** Runs `job` after the jobs before it; a cancel drops the jobs still waiting. */
-  #enqueue(job) {
-    const gen = this.#generation;
-    const run = this.#queue.then(() => (gen === this.#generation ? job() : undefined));
-    this.#queue = run.catch(() => {});
-    return run;
-  }
-
-  // ---- opening -----------------------------------------------------------------------------
-
-  #openFiles(files) {
-    const list = [...files].filter(Boolean);
-    if (this.#pendingOpens === 0) this.#openBatch = { total: 0, done: 0 };
-    const batch = this.#openBatch;
-    batch.total += list.length;
-    this.#pendingOpens += list.length;
-    return Promise.all(
-      list.map((file) =>
-        this.#enqueue(() => {
-          batch.done++;
-          return this.#openOne(file, batch.total > 1 ? ` ${batch.done} of ${batch.total}` : '');
-        })
-          .catch(() => {})
-          .finally(() => {
-            this.#pendingOpens--;
-          }),
-      ),
-    ).then(() => undefined);
-  }
-
-  async #openOne(file, counter) {
-    if (file.size > MAX_INPUT_BYTES) {
-      this.#status(`This file is ${formatBytes(file.size)}; Occlude opens files up to ${formatBytes(MAX_INPUT_BYTES)}.`, { error: true });
-      return;
-    }
-    this.#setBusy(true);
-    this.#status(`Opening image${counter}…`);
-    const gen = this.#generation;
-    try {
-      const bytes = await file.arrayBuffer();
-      this.#stillWanted(gen);
-      const copy = bytes.slice(0);
-      const p = await this.#engine.request('open', { bytes: copy, maxSide: PREVIEW_MAX_SIDE, background: BACKGROUND }, [copy]);
-      this.#stillWanted(gen);
-      const pixels = new ImageData(new Uint8ClampedArray(p.rgba), p.previewWidth, p.previewHeight);
-      const bitmap = await createImageBitmap(pixels);
-      delete p.rgba;
-      const doc = new Doc({ width: p.width, height: p.height, bitmap });
-      const image = { id: this.#nextId++, doc, bytes, info: p, thumb: makeThumb(bitmap) };
-      this.#images.push(image);
-      this.#backToEditing(false);
-      this.#select(image);
-      this.#status(describeOpen(p));
-    } catch (err) {
-      this.#status(this.#failure(err, 'Opening the image'), { error: true });
-    } finally {
-      // Big images leave wasm memory large (it never shrinks): start the next job fresh.
-      this.#engine.restart('open finished');
-      this.#setBusy(false);
-    }
-  }
-
-  #select(image) {
-    this.#current = image;
-    const ui = this.#ui;
-    ui.start.hidden = !!image;
-    ui.work.hidden = !image;
-    ui.export.hidden = !image;
-    this.#editor.show(image ? image.doc : null);
-    this.#layout(true);
+    if (state.review !== shown.review) this.#renderReview();
     this.#renderStrip();
-    this.#updateFormat();
-    ui.carried.textContent = image ? describeCarried(image.info) : '';
-    this.#updateControls();
+
+    // Status, busy, settings and controls: cheap, always.
+    ui.status.textContent = state.status.text;
+    ui.status.classList.toggle('error', state.status.error);
+    ui.busy.hidden = !state.busy;
+    ui.app.toggleAttribute('aria-busy', state.busy);
+    const { fill, format, quality } = state.settings;
+    if (ui.fill.value !== fill) ui.fill.value = fill;
+    if (ui.format.value !== format) ui.format.value = format;
+    if (ui.quality.value !== String(quality)) ui.quality.value = String(quality);
+    const effective = this.#effectiveFormat();
+    ui.qualityField.hidden = effective !== 'jpeg';
+    ui.qualityValue.textContent = String(quality);
+    ui.formatHelp.textContent = formatExplanation(format, effective, quality);
+    this.#renderControls();
+    if (image) ui.zoomLevel.textContent = `${Math.round(this.#editor.zoom * 100)}%`;
+    this.#announce(what);
   }
 
-  #closeCurrent() {
-    const image = this.#current;
-    if (!image) return;
-    const i = this.#images.indexOf(image);
-    this.#images.splice(i, 1);
-    image.doc.close();
-    const next = this.#images[Math.min(i, this.#images.length - 1)] ?? null;
-    this.#select(next);
-    this.#status(next ? "Image closed." : "Image closed. Open another to start again.");
-    (next ? this.#ui.canvas : this.#ui.open).focus();
-  }
-
-  #renderStrip() {
-    const { strip } = this.#ui;
-    strip.hidden = this.#images.length < 2;
-    strip.replaceChildren(
-      ...this.#images.map((image, i) => {
-        const li = document.createElement('li');
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.className = 'thumb';
-        b.dataset.id = String(image.id);
-        const n = image.doc.boxes.length;
-        b.setAttribute('aria-label', `Image ${i + 1}, ${n} ${n === 1 ? 'box' : 'boxes'}`);
-        if (image === this.#current) b.setAttribute('aria-current', 'true');
-        const c = document.createElement('canvas');
-        c.width = image.thumb.width;
-        c.height = image.thumb.height;
-        c.getContext('2d').drawImage(image.thumb, 0, 0);
-        b.append(c);
-        b.addEventListener('click', () => {
-          this.#backToEditing(false);
-          this.#select(image);
-          this.#status(`Image ${i + 1} of ${this.#images.length}: ${describeOpen(image.info).replace(/^Opened /, '')}`);
-        });
-        li.append(b);
-        return li;
-      }),
-    );
-  }
-
-  #updateStripLabels() {
-    for (const b of this.#ui.strip.querySelectorAll('button.thumb')) {
-      const i = this.#images.findIndex((im) => String(im.id) === b.dataset.id);
-      if (i < 0) continue;
-      const n = this.#images[i].doc.boxes.length;
-      b.setAttribute('aria-label', `Image ${i + 1}, ${n} ${n === 1 ? 'box' : 'boxes'}`);
-    }
-  }
-
-  // ---- editing -------------------------------------------------------------------------------
-
-  #layout(force) {
-    const stage = this.#ui.stage;
-    if (!this.#current || stage.getClientRects().length === 0) return;
-    const cs = getComputedStyle(stage);
-    const w = stage.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-    if (!force && Math.abs(w - this.#lastWidth) < 1) return;
-    this.#lastWidth = w;
-    const h = Math.max(220, Math.round(window.innerHeight * 0.6));
-    this.#editor.layout(Math.floor(w), h);
-  }
-
-  #setFill(fill) {
-    this.#editor.setFill(fill);
-  }
-
-  #onEdit(what) {
-    this.#updateControls();
-    if (['add', 'delete', 'clear', 'undo', 'redo'].includes(what)) this.#updateStripLabels();
+  #renderControls() {
+    const ui = this.#ui;
+    const state = this.#state;
     const ed = this.#editor;
-    const n = ed.boxes.length;
-    let say = '';
-    if (what === 'view') {
-      this.#ui.zoomLevel.textContent = `${Math.round(ed.zoom * 100)}%`;
-      return;
-    }
-    if (what === 'doc') {
-      this.#ui.zoomLevel.textContent = `${Math.round(ed.zoom * 100)}%`;
-      return;
-    }
-    if (ed.selected >= 0) {
-      const b = ed.boxes[ed.selected];
-      say = `Box ${ed.selected + 1} of ${n}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
+    const image = state.current;
+    const has = !!image;
+    const n = image?.boxes.length ?? 0;
+    ui.undo.disabled = !has || !state.canUndo;
+    ui.redo.disabled = !has || !state.canRedo;
+    ui.add.disabled = !has;
+    ui.delete.disabled = !has || image.selected < 0;
+    ui.clear.disabled = !has || n === 0;
+    ui.zoomIn.disabled = !has || !ed.canZoomIn();
+    ui.zoomOut.disabled = !has || !ed.canZoomOut();
+    ui.fit.disabled = !has || !ed.canZoomOut();
+    ui.export.disabled = state.busy || !has || n === 0;
+    ui.close.disabled = state.busy || !has;
+  }
+
+  /** Says what a box change did, for screen readers. */
+  #announce(what) {
+    if (!['add', 'delete', 'clear', 'undo', 'redo', 'move', 'resize', 'select'].includes(what)) return;
+    const image = this.#state.current;
+    const n = image.boxes.length;
+    let say;
+    if (image.selected >= 0) {
+      const b = image.boxes[image.selected];
+      say = `Box ${image.selected + 1} of ${n}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
     } else {
       say = `${n} ${n === 1 ? 'box' : 'boxes'}.`;
     }
@@ -499,56 +378,234 @@ export class OccludeEditor extends HTMLElement {
     this.#ui.announce.textContent = say;
   }
 
-  #updateControls() {
+  /** The strip of thumbnails (two or more images): rebuilt when the images change, labels kept current. */
+  #renderStrip() {
+    const { strip } = this.#ui;
+    const state = this.#state;
+    const key = `${state.images.map((im) => im.id).join(',')}|${state.currentId}`;
+    if (key !== this.#shown.strip) {
+      this.#shown.strip = key;
+      strip.hidden = state.images.length < 2;
+      strip.replaceChildren(
+        ...state.images.map((image) => {
+          const li = document.createElement('li');
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.className = 'thumb';
+          b.dataset.id = String(image.id);
+          if (image === state.current) b.setAttribute('aria-current', 'true');
+          const c = document.createElement('canvas');
+          c.width = image.thumb.width;
+          c.height = image.thumb.height;
+          c.getContext('2d').drawImage(image.thumb, 0, 0);
+          b.append(c);
+          li.append(b);
+          return li;
+        }),
+      );
+    }
+    strip.querySelectorAll('button.thumb').forEach((b, i) => {
+      const n = state.images[i].boxes.length;
+      const label = `Image ${i + 1}, ${n} ${n === 1 ? 'box' : 'boxes'}`;
+      if (b.getAttribute('aria-label') !== label) b.setAttribute('aria-label', label);
+    });
+  }
+
+  #renderReview() {
     const ui = this.#ui;
-    const ed = this.#editor;
-    const has = !!this.#current;
-    ui.undo.disabled = !has || !ed.canUndo();
-    ui.redo.disabled = !has || !ed.canRedo();
-    ui.add.disabled = !has;
-    ui.delete.disabled = !has || ed.selected < 0;
-    ui.clear.disabled = !has || ed.boxes.length === 0;
-    ui.zoomIn.disabled = !has || !ed.canZoomIn();
-    ui.zoomOut.disabled = !has || !ed.canZoomOut();
-    ui.fit.disabled = !has || !ed.canZoomOut();
-    ui.export.disabled = this.#busy || !has || ed.boxes.length === 0;
-    ui.close.disabled = this.#busy || !has;
+    const r = this.#state.review;
+    const shown = this.#shown;
+    if (shown.reviewUrl) URL.revokeObjectURL(shown.reviewUrl);
+    shown.review = r;
+    shown.reviewUrl = r ? URL.createObjectURL(r.blob) : null;
+    if (!r) return;
+    const { report, name } = r;
+    ui.reviewImg.decoding = 'async';
+    // Its size up front, so the layout (and the scroll below) does not wait for the decode.
+    ui.reviewImg.width = report.width;
+    ui.reviewImg.height = report.height;
+    ui.reviewImg.src = shown.reviewUrl;
+    ui.reviewFile.textContent = `The new file, shown from its own bytes: ${name}, ${report.width} × ${report.height} ${report.outputFormat.toUpperCase()}${report.quality ? ` (quality ${report.quality})` : ''}, ${formatBytes(report.outputBytes)}.`;
+    ui.receipt.replaceChildren(
+      ...verificationReceipt(report).map((line) => {
+        const li = document.createElement('li');
+        li.textContent = line;
+        return li;
+      }),
+    );
+    ui.removed.textContent = removedSentence(r.image.info, report);
+    ui.share.hidden = !r.canShare;
+  }
+
+  #layout(force) {
+    const stage = this.#ui.stage;
+    if (!this.#state.current || stage.getClientRects().length === 0) return;
+    const cs = getComputedStyle(stage);
+    const w = stage.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    if (!force && Math.abs(w - this.#lastWidth) < 1) return;
+    this.#lastWidth = w;
+    const h = Math.max(220, Math.round(window.innerHeight * 0.6));
+    this.#editor.layout(Math.floor(w), h);
   }
 
   #effectiveFormat() {
-    const choice = this.#ui.format.value;
+    const choice = this.#state.settings.format;
     if (choice !== 'auto') return choice;
-    const info = this.#current?.info;
+    const info = this.#state.current?.info;
     const def = info?.inspection?.defaultOutput;
     if (def) return def;
     return ['jpeg', 'webp'].includes(info?.format) ? 'jpeg' : info ? 'png' : 'jpeg';
   }
 
-  #updateFormat() {
-    const ui = this.#ui;
-    const effective = this.#effectiveFormat();
-    ui.qualityField.hidden = effective !== 'jpeg';
-    ui.qualityValue.textContent = ui.quality.value;
-    ui.formatHelp.textContent = formatExplanation(ui.format.value, effective, ui.quality.value);
+  // ---- jobs in the worker: open and export ---------------------------------------------------
+
+  #failure(err, doing) {
+    if (isFatal(err)) this.#engine.restart('the image engine stopped');
+    if (err?.name === 'AbortError') return `${doing} was cancelled.`;
+    const msg = String(err?.message || err || 'unknown error');
+    if (isFatal(err)) return `${doing} failed inside the image engine (${msg}). It has been restarted; please try again.`;
+    return `${doing} failed: ${msg.charAt(0).toUpperCase()}${msg.slice(1)}.`.replace(/\.\.$/, '.');
   }
 
+  #cancel() {
+    this.#jobs.abort(new DOMException('Cancelled.', 'AbortError'));
+    this.#jobs = new AbortController();
+  }
+
+  /** Runs `job(signal)` after the jobs before it; Cancel aborts it and drops the jobs still waiting. */
+  #enqueue(job) {
+    const signal = this.#jobs.signal;
+    const run = this.#queue.then(() => (signal.aborted ? undefined : job(signal)));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #openFiles(files) {
+    const list = [...files].filter(Boolean);
+    if (this.#pendingOpens === 0) this.#openBatch = { total: 0, done: 0 };
+    const batch = this.#openBatch;
+    batch.total += list.length;
+    this.#pendingOpens += list.length;
+    return Promise.all(
+      list.map((file) =>
+        this.#enqueue((signal) => {
+          batch.done++;
+          return this.#openOne(file, batch.total > 1 ? ` ${batch.done} of ${batch.total}` : '', signal);
+        })
+          .catch(() => {})
+          .finally(() => {
+            this.#pendingOpens--;
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  async #openOne(file, counter, signal) {
+    const state = this.#state;
+    if (file.size > MAX_INPUT_BYTES) {
+      state.setStatus(`This file is ${formatBytes(file.size)}; Occlude opens files up to ${formatBytes(MAX_INPUT_BYTES)}.`, { error: true });
+      return;
+    }
+    state.setBusy(true);
+    state.setStatus(`Opening image${counter}…`);
+    try {
+      const bytes = await file.arrayBuffer();
+      signal.throwIfAborted();
+      const copy = bytes.slice(0);
+      const p = await this.#engine.request('open', { bytes: copy, maxSide: PREVIEW_MAX_SIDE, background: BACKGROUND }, { signal, transfer: [copy] });
+      signal.throwIfAborted();
+      const pixels = new ImageData(new Uint8ClampedArray(p.rgba), p.previewWidth, p.previewHeight);
+      const bitmap = await createImageBitmap(pixels);
+      delete p.rgba;
+      state.addImage({ width: p.width, height: p.height, bitmap, thumb: makeThumb(bitmap), bytes, info: p });
+      state.setStatus(describeOpen(p));
+    } catch (err) {
+      state.setStatus(this.#failure(err, 'Opening the image'), { error: true });
+    } finally {
+      // Big images leave wasm memory large (it never shrinks): start the next job fresh.
+      this.#engine.restart('open finished');
+      state.setBusy(false);
+    }
+  }
+
+  #closeCurrent() {
+    if (!this.#state.current) return;
+    const next = this.#state.closeImage();
+    this.#state.setStatus(next ? 'Image closed.' : 'Image closed. Open another to start again.');
+    (next ? this.#ui.canvas : this.#ui.open).focus();
+  }
+
+  async #checklistPassed() {
+    const state = this.#state;
+    if (state.checklistDone || storageGet(CHECKLIST_KEY) === '1') return true;
+    const d = this.#ui.checklist;
+    this.#ui.checklistForget.checked = false;
+    d.returnValue = '';
+    d.showModal();
+    this.#ui.checklistOk.focus();
+    await new Promise((resolve) => d.addEventListener('close', resolve, { once: true }));
+    if (d.returnValue !== 'ok') return false;
+    state.checklistAnswered();
+    if (this.#ui.checklistForget.checked) storageSet(CHECKLIST_KEY, '1');
+    return true;
+  }
+
+  async #export() {
+    const state = this.#state;
+    const image = state.current;
+    if (!image || image.boxes.length === 0 || state.busy) return;
+    if (!(await this.#checklistPassed())) {
+      this.#ui.export.focus();
+      return;
+    }
+    const boxes = state.rects();
+    const { fill, format, quality } = state.settings;
+    const options = { fill, background: BACKGROUND, format: format === 'auto' ? null : format, quality };
+    await this.#enqueue(async (signal) => {
+      state.setBusy(true);
+      state.setStatus('Exporting…');
+      try {
+        const copy = image.bytes.slice(0);
+        const out = await this.#engine.request('export', { bytes: copy, boxes, options }, { signal, transfer: [copy] });
+        signal.throwIfAborted();
+        const name = `redacted-${timestamp(new Date())}.${out.extension}`;
+        const blob = new Blob([out.bytes], { type: out.mime });
+        const file = new File([blob], name, { type: blob.type });
+        state.showReview({ image, blob, name, report: out.report, file, canShare: canShare(file) });
+        this.#ui.reviewTitle.focus({ preventScroll: true });
+        const verbs = state.review.canShare ? 'download or share it' : 'download it';
+        state.setStatus(`Ready. Check the new file below, then ${verbs}.`);
+        this.dispatchEvent(new CustomEvent('occlude-export', { bubbles: true, composed: true, detail: { blob, name, report: out.report } }));
+      } catch (err) {
+        state.setStatus(this.#failure(err, 'Exporting'), { error: true });
+      } finally {
+        // wasm memory never shrinks: every export gets a fresh engine.
+        this.#engine.restart('export finished');
+        state.setBusy(false);
+      }
+      // Once the progress bar has gone: bring the review to the top of the screen, so the
+      // picture and Download / Share are in view on a phone.
+      if (state.screen === 'review') requestAnimationFrame(() => this.#ui.review.scrollIntoView({ block: 'start' }));
+    });
+  }
+
+  // ---- keys, paste and drop -------------------------------------------------------------------
+
   #globalKey(e) {
-    if (!this.#current || !this.#ui.review.hidden || this.#ui.checklist.open) return;
+    if (this.#state.screen !== 'edit' || this.#ui.checklist.open) return;
     const target = e.composedPath()[0];
     if (isTextEntry(target)) return;
     const mod = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
     if (mod && !e.altKey && k === 'z') {
       e.preventDefault();
-      if (e.shiftKey) this.#editor.redo();
-      else this.#editor.undo();
+      if (e.shiftKey) this.#state.redo();
+      else this.#state.undo();
     } else if (mod && !e.altKey && k === 'y') {
       e.preventDefault();
-      this.#editor.redo();
+      this.#state.redo();
     }
   }
-
-  // ---- paste and drop ---------------------------------------------------------------------
 
   #paste(e) {
     const target = e.composedPath()[0];
@@ -573,139 +630,45 @@ export class OccludeEditor extends HTMLElement {
     e.stopPropagation();
     const files = filesFrom(e.dataTransfer);
     if (files.length) this.#openFiles(files);
-    else this.#status('That was not an image file.', { error: true });
+    else this.#state.setStatus('That was not an image file.', { error: true });
   }
 
-  // ---- export, review, download, share -------------------------------------------------------
-
-  async #checklistPassed() {
-    if (this.#checklistSeen || storageGet(CHECKLIST_KEY) === '1') return true;
-    const d = this.#ui.checklist;
-    this.#ui.checklistForget.checked = false;
-    d.returnValue = '';
-    d.showModal();
-    this.#ui.checklistOk.focus();
-    await new Promise((resolve) => d.addEventListener('close', resolve, { once: true }));
-    if (d.returnValue !== 'ok') return false;
-    this.#checklistSeen = true;
-    if (this.#ui.checklistForget.checked) storageSet(CHECKLIST_KEY, '1');
-    return true;
-  }
-
-  async #export() {
-    const image = this.#current;
-    if (!image || this.#editor.boxes.length === 0 || this.#busy) return;
-    if (!(await this.#checklistPassed())) {
-      this.#ui.export.focus();
-      return;
-    }
-    const boxes = this.#editor.rects();
-    const format = this.#ui.format.value;
-    const options = {
-      fill: this.#ui.fill.value,
-      background: BACKGROUND,
-      format: format === 'auto' ? null : format,
-      quality: Number(this.#ui.quality.value),
-    };
-    await this.#enqueue(async () => {
-      this.#setBusy(true);
-      this.#status('Exporting…');
-      const gen = this.#generation;
-      try {
-        const copy = image.bytes.slice(0);
-        const out = await this.#engine.request('export', { bytes: copy, boxes, options }, [copy]);
-        this.#stillWanted(gen);
-        const name = `redacted-${timestamp(new Date())}.${out.extension}`;
-        const blob = new Blob([out.bytes], { type: out.mime });
-        this.#showReview({ blob, name, report: out.report, image });
-        const verbs = this.#ui.share.hidden ? 'download it' : 'download or share it';
-        this.#status(`Ready. Check the new file below, then ${verbs}.`);
-        this.dispatchEvent(
-          new CustomEvent('occlude-export', { bubbles: true, composed: true, detail: { blob, name, report: out.report } }),
-        );
-      } catch (err) {
-        this.#status(this.#failure(err, 'Exporting'), { error: true });
-      } finally {
-        // wasm memory never shrinks: every export gets a fresh engine.
-        this.#engine.restart('export finished');
-        this.#setBusy(false);
-      }
-      // Once the progress bar has gone: bring the review to the top of the screen, so the
-      // picture and Download / Share are in view on a phone.
-      if (!this.#ui.review.hidden) requestAnimationFrame(() => this.#ui.review.scrollIntoView({ block: 'start' }));
-    });
-  }
-
-  #showReview({ blob, name, report, image }) {
-    const ui = this.#ui;
-    if (this.#exported) URL.revokeObjectURL(this.#exported.url);
-    const url = URL.createObjectURL(blob);
-    const file = new File([blob], name, { type: blob.type });
-    this.#exported = { blob, name, report, url, file };
-    ui.reviewImg.decoding = 'async';
-    // Its size up front, so the layout (and the scroll below) does not wait for the decode.
-    ui.reviewImg.width = report.width;
-    ui.reviewImg.height = report.height;
-    ui.reviewImg.src = url;
-    ui.reviewFile.textContent = `The new file, shown from its own bytes: ${name}, ${report.width} × ${report.height} ${report.outputFormat.toUpperCase()}${report.quality ? ` (quality ${report.quality})` : ''}, ${formatBytes(report.outputBytes)}.`;
-    ui.receipt.replaceChildren(
-      ...verificationReceipt(report).map((line) => {
-        const li = document.createElement('li');
-        li.textContent = line;
-        return li;
-      }),
-    );
-    ui.removed.textContent = removedSentence(image.info, report);
-    let canShare = false;
-    try {
-      canShare = typeof navigator.share === 'function' && navigator.canShare?.({ files: [file] }) === true;
-    } catch {
-      canShare = false;
-    }
-    ui.share.hidden = !canShare;
-    ui.work.hidden = true;
-    ui.start.hidden = true;
-    ui.export.hidden = true;
-    ui.review.hidden = false;
-    ui.reviewTitle.focus({ preventScroll: true });
-  }
-
-  #backToEditing(focus = true) {
-    const ui = this.#ui;
-    if (ui.review.hidden) return;
-    ui.review.hidden = true;
-    ui.work.hidden = !this.#current;
-    ui.export.hidden = !this.#current;
-    ui.start.hidden = !!this.#current;
-    this.#layout(true);
-    if (focus) (this.#current ? ui.export : ui.open).focus();
-  }
+  // ---- download and share ----------------------------------------------------------------------
 
   #download() {
-    const x = this.#exported;
-    if (!x) return;
+    const r = this.#state.review;
+    if (!r) return;
     const a = document.createElement('a');
-    a.href = x.url;
-    a.download = x.name;
+    a.href = this.#shown.reviewUrl;
+    a.download = r.name;
     a.rel = 'noopener';
     a.hidden = true;
     this.shadowRoot.append(a);
     a.click();
     a.remove();
-    this.#status(savedLine(x.name, x.report));
+    this.#state.setStatus(savedLine(r.name, r.report));
   }
 
   async #share() {
-    const x = this.#exported;
-    if (!x) return;
+    const r = this.#state.review;
+    if (!r) return;
     try {
       // The file alone: with text or a URL, WhatsApp on iOS drops the file.
-      await navigator.share({ files: [x.file] });
-      this.#status(`Shared ${x.name}.`);
+      await navigator.share({ files: [r.file] });
+      this.#state.setStatus(`Shared ${r.name}.`);
     } catch (err) {
-      if (err?.name === 'AbortError') this.#status('Sharing was cancelled.');
-      else this.#status(`Sharing failed: ${err?.message || err}. You can download the file instead.`, { error: true });
+      if (err?.name === 'AbortError') this.#state.setStatus('Sharing was cancelled.');
+      else this.#state.setStatus(`Sharing failed: ${err?.message || err}. You can download the file instead.`, { error: true });
     }
+  }
+}
+
+/** Whether this device can share `file` with another app (phones can; these desktop browsers cannot). */
+function canShare(file) {
+  try {
+    return typeof navigator.share === 'function' && navigator.canShare?.({ files: [file] }) === true;
+  } catch {
+    return false;
   }
 }
 

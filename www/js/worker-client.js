@@ -1,21 +1,40 @@
-// Talks to the wasm worker: one id and one promise per request. The worker can be thrown away
-// at any moment (cancel, a trap, or after an export so wasm memory starts small again);
-// pending requests then reject and the next request starts a fresh worker.
+// The one way to talk to the image engine (www/worker/worker.js, which owns the wasm): the
+// editor element and the scripted API (api.js) both use this client. Every request gets an id
+// and its own promise; the worker answers with progress messages and then one reply (see the
+// protocol at the top of worker.js).
+//
+//   const client = new WorkerClient();
+//   const result = await client.request('open', { bytes, maxSide, background },
+//                                       { signal, transfer: [bytes], onProgress });
+//
+// Cancelling: a wasm call cannot be interrupted, so aborting a request's `signal` ends the
+// whole worker. That request rejects with `signal.reason`; any other request still pending in
+// that worker rejects with an `AbortError`; the next request starts a fresh worker. The worker
+// can also be thrown away on purpose (`restart`, e.g. after an export, so wasm memory starts
+// small again) or by a crash: pending requests then reject the same way.
 
 const WORKER_URL = new URL('../worker/worker.js', import.meta.url);
 
-/** An error reported by the worker, keeping its name (e.g. `RuntimeError` for a wasm trap). */
+/** An error reported by the worker, keeping its name (e.g. `RuntimeError` for a wasm trap) and the core's `code`. */
 export class WorkerError extends Error {
-  constructor(name, message) {
+  constructor(name, message, code) {
     super(message);
     this.name = name;
+    if (code) this.code = code;
   }
 }
 
 export class WorkerClient {
+  #name;
   #worker = null;
   #nextId = 1;
+  /** id → {resolve, reject, onProgress} */
   #pending = new Map();
+
+  /** @param {{name?: string}} [options] the worker's name (shown in developer tools) */
+  constructor({ name = 'occlude' } = {}) {
+    this.#name = name;
+  }
 
   /** Starts the worker ahead of time so the module is compiled before it is needed. */
   warm() {
@@ -23,16 +42,30 @@ export class WorkerClient {
   }
 
   /**
-   * Sends `{type, ...payload}`; resolves with the worker's result.
+   * Sends `{id, type, ...payload}`; resolves with the worker's result.
    * @param {string} type
-   * @param {object} payload
-   * @param {Transferable[]} transfer
+   * @param {object} [payload]
+   * @param {{signal?: AbortSignal, transfer?: Transferable[], onProgress?: (progress: object) => void}} [options]
+   *   `transfer`: buffers moved to the worker (not sent when the signal is already aborted);
+   *   `onProgress`: called with each progress message the worker sends for this request.
+   * @returns {Promise<any>}
    */
-  request(type, payload, transfer = []) {
+  request(type, payload = {}, { signal, transfer = [], onProgress } = {}) {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const worker = this.#ensure();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const abort = () => {
+        this.#pending.delete(id);
+        reject(signal.reason ?? new DOMException('The request was cancelled.', 'AbortError'));
+        this.terminate('another request was cancelled');
+      };
+      const settle = (fn) => (value) => {
+        signal?.removeEventListener('abort', abort);
+        fn(value);
+      };
+      this.#pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress });
+      signal?.addEventListener('abort', abort, { once: true });
       worker.postMessage({ id, type, ...payload }, transfer);
     });
   }
@@ -54,7 +87,7 @@ export class WorkerClient {
 
   #ensure() {
     if (!this.#worker) {
-      const w = new Worker(WORKER_URL, { type: 'module', name: 'occlude' });
+      const w = new Worker(WORKER_URL, { type: 'module', name: this.#name });
       w.addEventListener('message', (e) => this.#onMessage(e.data));
       w.addEventListener('error', (e) => {
         e.preventDefault();
@@ -63,7 +96,7 @@ export class WorkerClient {
           this.#worker = null;
           w.terminate();
         }
-        this.#rejectAll(new WorkerError('WorkerCrash', e.message || 'the image engine failed to start'));
+        this.#rejectAll(new WorkerError('WorkerCrash', e.message || START_FAILED, ENGINE_START));
       });
       w.addEventListener('messageerror', () => {
         this.#rejectAll(new WorkerError('WorkerCrash', 'a message from the image engine could not be read'));
@@ -76,9 +109,13 @@ export class WorkerClient {
   #onMessage(msg) {
     const job = this.#pending.get(msg?.id);
     if (!job) return;
+    if ('progress' in msg) {
+      job.onProgress?.(msg.progress);
+      return;
+    }
     this.#pending.delete(msg.id);
     if (msg.ok) job.resolve(msg.result);
-    else job.reject(new WorkerError(msg.error?.name || 'Error', msg.error?.message || 'unknown error'));
+    else job.reject(new WorkerError(msg.error?.name || 'Error', msg.error?.message || 'the image engine failed', msg.error?.code));
   }
 
   #rejectAll(err) {
@@ -87,6 +124,10 @@ export class WorkerClient {
     for (const job of jobs) job.reject(err);
   }
 }
+
+/** The `code` of a `WorkerCrash` from the worker's `error` event (its script failed or threw outside a request), and its message when it gave no reason. */
+export const ENGINE_START = 'engine-start';
+export const START_FAILED = 'the image engine failed to start';
 
 /** True when an error means the worker's wasm instance can no longer be trusted. */
 export function isFatal(err) {

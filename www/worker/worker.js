@@ -1,30 +1,30 @@
-// The image engine: a module worker that owns the wasm core. Messages are
-// `{id, type: 'open' | 'export', bytes: ArrayBuffer, ...}` ('open' also returns what `inspect()`
-// reads, as `inspection`); replies are `{id, ok, result}` or
-// `{id, ok: false, error: {name, message}}`. Result buffers are transferred, never copied.
+// The image engine: a module worker that owns the wasm. It is talked to only through
+// js/worker-client.js (the editor's and the API's one client). The protocol:
+//   request   {id, type, ...payload}            type: 'open' | 'export' | 'version'
+//   progress  {id, progress: {stage, ...}}      any number, before the reply
+//   reply     {id, ok: true, result}  or  {id, ok: false, error: {name, message, code}}
+// 'open' ({bytes, maxSide, background}) returns the preview pixels and what `inspect()` reads
+// (as `inspection`, with the core's plain words for what the file carries); 'export'
+// ({bytes, boxes, options}) the new file and its report. Result buffers are transferred, never
+// copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
+// client ends the whole worker instead, and starts a fresh one for the next request.
 //
 // Two builds of the same core (see tools/build): the small CORE module (JPEG and PNG), loaded
 // at once, and the FULL module (adds GIF, WebP, TIFF, BMP, and the `image` crate's JPEG decoder
 // for the JPEGs the core's own decoder declines: CMYK, arithmetic-coded, 12-bit), fetched only
-// when a request needs it: when the file's first bytes name a format the core lacks, or when the
-// core answers with the error code `needs-full-module`. The request then runs again on the full
-// module; the page never sees the difference.
+// when the core answers a request with the error code `needs-full-module` (it sniffs the format
+// itself and refuses what it lacks before any work). The request then runs again on the full
+// module, with a progress message `{stage: 'full-module'}` first; the page sees one engine.
 //
 // Each comes in two variants: compiled with wasm SIMD128 (pkg/occlude*.js) and without it
 // (pkg/occlude*_scalar.js), for engines that cannot compile SIMD (Safari before 16.4, Chrome
 // before 91, Firefox before 89, CPUs without SSE4.1). WebAssembly.validate on the tiny module
-// below says which; only that variant is ever fetched. (www/sw.js precaches by the same test.)
+// in ./simd.js says which; only that variant is ever fetched. (www/sw.js precaches by the same
+// probe: tools/precache.mjs writes it in.)
 
-/** The smallest module with a SIMD instruction: valid only where wasm SIMD128 is supported. */
-const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: one type, func () -> ()
-  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-  0x0a, 0x17, 0x01, 0x15, 0x00, // code section (23 bytes): one body of 21 bytes, no locals
-  0xfd, 0x0c, ...new Array(16).fill(0), // v128.const i8x16 0 … 0 (opcode 0xfd 12, 16 immediate bytes)
-  0x1a, 0x0b, // drop, end
-]);
-const SIMD = WebAssembly.validate(SIMD_PROBE);
+import { hasSimd } from './simd.js';
+
+const SIMD = hasSimd();
 
 const coreReady = (SIMD ? import('../pkg/occlude.js') : import('../pkg/occlude_scalar.js')).then(async (core) => {
   const wasm = SIMD ? '../pkg/occlude_bg.wasm' : '../pkg/occlude_scalar_bg.wasm';
@@ -52,20 +52,6 @@ function loadFull() {
   return fullReady;
 }
 
-/** Formats only the full module decodes, from their signatures (as src/sniff.rs reads them). */
-function needsFull(bytes) {
-  const b = new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 12));
-  const ascii = (from, text) => [...text].every((c, i) => b[from + i] === c.charCodeAt(0));
-  return (
-    ascii(0, 'GIF87a') ||
-    ascii(0, 'GIF89a') ||
-    (ascii(0, 'RIFF') && ascii(8, 'WEBP')) ||
-    ascii(0, 'BM') ||
-    ascii(0, 'II*\0') ||
-    ascii(0, 'MM\0*')
-  );
-}
-
 async function open(engine, { bytes, maxSide, background }) {
   const input = new Uint8Array(bytes);
   // What the file carries besides its pixels (headers only; cheap). Optional: an older core,
@@ -73,7 +59,8 @@ async function open(engine, { bytes, maxSide, background }) {
   let inspection = null;
   try {
     inspection = JSON.parse(engine.inspect(input));
-  } catch {
+  } catch (err) {
+    if (err?.code === 'needs-full-module') throw err;
     inspection = null;
   }
   const p = engine.preview(input, maxSide, background);
@@ -118,26 +105,33 @@ const handlers = {
   version: async (engine) => ({ result: engine.version(), transfer: [] }),
 };
 
-/** Runs `handler` on the core, or on the full module when the request needs it. */
-async function run(handler, msg) {
-  if (msg.bytes instanceof ArrayBuffer && needsFull(msg.bytes)) return handler(await loadFull(), msg);
+/**
+ * Runs `handler` on the core, or on the full module when the core says the file needs it (its
+ * `needs-full-module` error: the core sniffs the format and refuses, before any work, what this
+ * build lacks; nothing here restates the sniffing).
+ */
+async function run(handler, msg, progress) {
   try {
     return await handler(await coreReady, msg);
   } catch (err) {
     if (err?.code !== 'needs-full-module') throw err;
+    progress({ stage: 'full-module' });
     return handler(await loadFull(), msg);
   }
 }
 
 self.addEventListener('message', async (e) => {
   const msg = e.data;
+  const progress = (p) => self.postMessage({ id: msg.id, progress: p });
   try {
     const handler = handlers[msg.type];
     if (!handler) throw new Error(`unknown request ${String(msg.type)}`);
-    const { result, transfer } = await run(handler, msg);
+    const { result, transfer } = await run(handler, msg, progress);
     self.postMessage({ id: msg.id, ok: true, result }, transfer);
   } catch (err) {
     const name = err instanceof WebAssembly.RuntimeError ? 'RuntimeError' : err?.name || 'Error';
-    self.postMessage({ id: msg.id, ok: false, error: { name, message: String(err?.message ?? err) } });
+    const error = { name, message: String(err?.message ?? err) };
+    if (typeof err?.code === 'string') error.code = err.code; // the core's stable Error::code()
+    self.postMessage({ id: msg.id, ok: false, error });
   }
 });

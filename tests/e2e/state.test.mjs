@@ -1,0 +1,187 @@
+// The editor's state object (www/js/state.js), run in Node: the undo rules (one step per change,
+// a keyboard run is one step, history per image, the limit), selection, closing images, and
+// what listeners hear. The page tests drive the same rules through the real editor.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EditorState, UNDO_LIMIT } from '../../www/js/state.js';
+
+const box = (x, y = 0, width = 10, height = 10) => ({ x, y, width, height });
+const xs = (state) => state.current.boxes.map((b) => b.x);
+
+function withImage() {
+  const state = new EditorState();
+  const heard = [];
+  state.subscribe((what) => heard.push(what));
+  state.addImage({ width: 100, height: 80, bitmap: null, info: { format: 'png' } });
+  heard.length = 0;
+  return { state, heard };
+}
+
+test('every change of boxes is one undo step; undo and redo restore boxes and selection', () => {
+  const { state, heard } = withImage();
+  assert.equal(state.canUndo, false);
+  state.addBoxes([box(1)]);
+  state.addBoxes([box(2), box(3)]); // one step for both
+  assert.deepEqual(xs(state), [1, 2, 3]);
+  assert.equal(state.current.selected, 2, 'the last added box is selected');
+  state.select(0);
+  state.changeBox(1, box(20)); // a drag: selects the box it moved
+  assert.equal(state.current.selected, 1);
+  state.undo();
+  assert.deepEqual(xs(state), [1, 2, 3]);
+  assert.equal(state.current.selected, 0, 'undo puts back the selection from before the move');
+  state.undo();
+  assert.deepEqual(xs(state), [1]);
+  state.redo();
+  assert.deepEqual(xs(state), [1, 2, 3]);
+  state.addBoxes([box(4)]);
+  assert.equal(state.canRedo, false, 'a new change clears redo');
+  state.deleteBox();
+  assert.deepEqual(xs(state), [1, 2, 3]);
+  assert.equal(state.current.selected, 2);
+  state.clearBoxes();
+  assert.deepEqual(xs(state), []);
+  state.undo();
+  assert.deepEqual(xs(state), [1, 2, 3]);
+  assert.deepEqual(heard, ['add', 'add', 'select', 'move', 'undo', 'undo', 'redo', 'add', 'delete', 'clear', 'undo']);
+});
+
+test('no step for nothing: an unchanged box, a delete with nothing selected, clearing nothing', () => {
+  const { state } = withImage();
+  state.clearBoxes();
+  state.addBoxes([]);
+  state.addBoxes([box(1)]);
+  state.changeBox(0, box(1));
+  state.select(-1);
+  state.deleteBox();
+  state.select(5);
+  assert.equal(state.current.selected, -1, 'an index out of range selects none');
+  assert.equal(state.current.undo.length, 1);
+});
+
+test('a run of keyboard edits of one box is one step, until anything else happens', () => {
+  const { state } = withImage();
+  state.addBoxes([box(0), box(50)]);
+  state.select(0);
+  for (let x = 1; x <= 5; x++) state.changeBox(0, box(x), { keys: true });
+  state.changeBox(0, { ...box(5), width: 12 }, { keys: true, resize: true });
+  assert.equal(state.current.undo.length, 2, 'add + one keyboard run');
+  state.select(1);
+  state.changeBox(1, box(51), { keys: true });
+  state.changeBox(1, box(52), { keys: true });
+  state.newStep(); // e.g. the pointer went down on the canvas
+  state.changeBox(1, box(53), { keys: true });
+  state.changeBox(1, box(54)); // a drag is always its own step
+  state.changeBox(1, box(55), { keys: true });
+  assert.equal(state.current.undo.length, 6);
+  state.undo();
+  assert.deepEqual(xs(state), [5, 54]);
+  state.undo();
+  state.undo();
+  assert.deepEqual(xs(state), [5, 52]);
+  state.undo();
+  assert.deepEqual(xs(state), [5, 50]);
+  state.undo();
+  assert.deepEqual(xs(state), [0, 50]);
+});
+
+test('each image has its own boxes and history; at most UNDO_LIMIT steps are kept', () => {
+  const { state } = withImage();
+  const first = state.current;
+  for (let i = 0; i < UNDO_LIMIT + 5; i++) state.addBoxes([box(i)]);
+  const second = state.addImage({ width: 50, height: 50, bitmap: null });
+  assert.equal(state.current, second, 'an opened image becomes current');
+  assert.equal(state.canUndo, false, 'the new image has no history');
+  state.addBoxes([box(7)]);
+  state.selectImage(first.id);
+  assert.equal(first.undo.length, UNDO_LIMIT);
+  while (state.canUndo) state.undo();
+  assert.deepEqual(xs(state), [0, 1, 2, 3, 4], 'the oldest steps were dropped');
+  state.selectImage(second.id);
+  assert.deepEqual(xs(state), [7], 'the other image kept its box');
+});
+
+test('closing an image makes the next (or the one before) current and frees its preview', () => {
+  const state = new EditorState();
+  let closed = 0;
+  const bitmap = () => ({ close: () => closed++ });
+  const [a, b, c] = [1, 2, 3].map(() => state.addImage({ width: 10, height: 10, bitmap: bitmap() }));
+  state.selectImage(b.id);
+  assert.equal(state.closeImage(), c);
+  assert.equal(state.closeImage(), a, 'the last one closed: the one before');
+  assert.equal(state.closeImage(), null);
+  assert.equal(state.current, null);
+  assert.equal(closed, 3);
+  assert.equal(state.closeImage(), null, 'nothing to close');
+});
+
+test('rects() gives the core its four numbers only, whatever else a box carries', () => {
+  const { state } = withImage();
+  state.addBoxes([{ ...box(3, 4, 5, 6), source: 'suggested' }]);
+  assert.deepEqual(state.rects(), [{ x: 3, y: 4, width: 5, height: 6 }]);
+  assert.equal(state.current.boxes[0].source, 'suggested', 'a box keeps its other fields');
+  state.rects()[0].x = 99;
+  assert.equal(state.current.boxes[0].x, 3, 'a copy');
+});
+
+test('views and settings: no undo step; a setting that does not change says nothing', () => {
+  const { state, heard } = withImage();
+  state.setView({ scale: 2, ox: 0, oy: 0, fit: false });
+  assert.deepEqual(state.current.view, { scale: 2, ox: 0, oy: 0, fit: false });
+  state.setSettings({ fill: '#000000' });
+  state.setSettings({ fill: '#ffffff' });
+  assert.equal(state.settings.fill, '#ffffff');
+  assert.equal(state.canUndo, false);
+  assert.deepEqual(heard, ['view', 'settings']);
+});
+
+test('the screen is one value: start with nothing open, edit, review after an export, back again', () => {
+  const state = new EditorState();
+  const heard = [];
+  state.subscribe((what) => heard.push(what));
+  assert.equal(state.screen, 'start');
+  const a = state.addImage({ width: 10, height: 10, bitmap: null });
+  assert.equal(state.screen, 'edit');
+  state.addBoxes([box(1)]);
+  const review = { image: a, name: 'redacted-20240301-101200.png', report: {}, canShare: false };
+  state.showReview(review);
+  assert.equal(state.screen, 'review');
+  assert.equal(state.review, review);
+  state.backToEditing();
+  assert.equal(state.screen, 'edit');
+  state.backToEditing(); // not on the review: nothing happens
+  state.showReview(review);
+  state.addImage({ width: 10, height: 10, bitmap: null }); // opening another leaves the review
+  assert.equal(state.screen, 'edit');
+  state.showReview(review);
+  state.selectImage(a.id); // so does picking an image in the strip
+  assert.equal(state.screen, 'edit');
+  state.closeImage();
+  state.closeImage();
+  assert.equal(state.screen, 'start', 'the last image closed');
+  assert.deepEqual(heard, ['image', 'add', 'screen', 'screen', 'screen', 'image', 'screen', 'image', 'image', 'image']);
+  state.setBusy(true);
+  state.setStatus('Exporting…');
+  state.setStatus('Failed.', { error: true });
+  assert.deepEqual([state.busy, state.status], [true, { text: 'Failed.', error: true }]);
+});
+
+test('boxes for another open image, and deleting a box that is not selected', () => {
+  const { state } = withImage();
+  const first = state.current;
+  state.addBoxes([box(1), box(2), box(3)]);
+  state.select(2);
+  state.deleteBox(0);
+  assert.deepEqual(xs(state), [2, 3]);
+  assert.equal(state.current.selected, 1, 'the selection stays on its box');
+  state.deleteBox(9);
+  assert.equal(state.current.boxes.length, 2, 'no such box: nothing happens');
+  const second = state.addImage({ width: 50, height: 50, bitmap: null });
+  state.addBoxes([box(5)], { imageId: first.id });
+  assert.deepEqual(second.boxes, [], 'the current image is untouched');
+  assert.deepEqual(first.boxes.map((b) => b.x), [2, 3, 5]);
+  state.selectImage(first.id);
+  state.undo();
+  assert.deepEqual(xs(state), [2, 3], 'a step in that image\'s own history');
+});

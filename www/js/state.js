@@ -1,0 +1,275 @@
+// The editor's state and its one owner. Everything the editor shows is rendered from an
+// `EditorState`, and everything a person does reaches it as an intent (a method call below);
+// the canvas (editor.js) and the element (occlude-editor.js) keep only what is in flight (a
+// drag not yet let go, the layout of the canvas), never a second copy.
+//
+// What it holds:
+// - images: every open image, each with its own boxes, selection, undo/redo history and view
+//   (zoom and pan), so switching images keeps everything each one had;
+// - the current image; the settings (fill, format, quality);
+// - the screen, one explicit value: 'start' (nothing open), 'edit' or 'review' (the exported
+//   file, with `review` describing it);
+// - busy (a job is running in the worker), the status line, and whether the one-time checklist
+//   was answered in this session.
+//
+// The undo rules live here: every change of boxes is one step (at most UNDO_LIMIT kept per
+// image); a step records the boxes and the selection before it; a new change clears redo; a run
+// of keyboard edits of one box is one step until anything else happens (or `newStep()`).
+//
+// Listeners (`subscribe`) are called after every change with what changed: 'image' (opened,
+// closed or switched), 'add', 'delete', 'clear', 'move', 'resize', 'select', 'undo', 'redo',
+// 'view', 'settings', 'screen', 'busy', 'status'. No DOM here: it runs in Node for its tests.
+
+export const UNDO_LIMIT = 200;
+
+/** @typedef {{x: number, y: number, width: number, height: number}} Box  full-resolution whole pixels of the image as seen */
+/** @typedef {{scale: number, ox: number, oy: number, fit: boolean}} View  CSS px per image pixel and offset */
+/**
+ * @typedef {object} OpenImage
+ * @property {number} id
+ * @property {number} width   full size as seen; boxes are in these pixels
+ * @property {number} height
+ * @property {ImageBitmap} bitmap  the downscaled preview
+ * @property {*} thumb        what the strip shows
+ * @property {ArrayBuffer} bytes  the file as opened (sent to the worker on export)
+ * @property {object} info    what the worker said on opening (format, orientation, inspection)
+ * @property {Box[]} boxes
+ * @property {number} selected  index into boxes, or -1
+ * @property {{boxes: Box[], selected: number}[]} undo
+ * @property {{boxes: Box[], selected: number}[]} redo
+ * @property {View|null} view  null until first laid out
+ */
+
+const copyBoxes = (boxes) => boxes.map((b) => ({ ...b }));
+const sameBox = (a, b) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+
+export class EditorState {
+  /** @type {OpenImage[]} */
+  images = [];
+  /** @type {number|null} */
+  currentId = null;
+  /** @type {'start'|'edit'|'review'} */
+  screen = 'start';
+  settings = { fill: '#000000', format: 'auto', quality: 90 };
+  busy = false;
+  status = { text: '', error: false };
+  /** The exported file on the review screen: {image, blob, name, report, file, canShare}. */
+  review = null;
+  /** The one-time "Before you share" checklist was answered in this session. */
+  checklistDone = false;
+
+  #listeners = new Set();
+  #nextId = 1;
+  /** {image, index} while consecutive keyboard edits of one box are one undo step. */
+  #keyStep = null;
+
+  /** Calls `fn(what, state)` after every change; returns the function that unsubscribes. */
+  subscribe(fn) {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  #emit(what) {
+    for (const fn of [...this.#listeners]) fn(what, this);
+  }
+
+  /** @returns {OpenImage|null} */
+  get current() {
+    return this.image(this.currentId);
+  }
+
+  /** The open image with `id`, or null. */
+  image(id) {
+    return this.images.find((im) => im.id === id) ?? null;
+  }
+
+  // ---- images ------------------------------------------------------------------------------
+
+  /** Adds an opened image and makes it the current one, on the edit screen. */
+  addImage({ width, height, bitmap, thumb = null, bytes = null, info = {} }) {
+    const image = { id: this.#nextId++, width, height, bitmap, thumb, bytes, info, boxes: [], selected: -1, undo: [], redo: [], view: null };
+    this.images.push(image);
+    this.#show(image);
+    return image;
+  }
+
+  /** Makes the image with `id` the current one and goes to the edit screen. */
+  selectImage(id) {
+    const image = this.image(id);
+    if (image) this.#show(image);
+  }
+
+  /** Closes the current image; the next one (or the one before) becomes current. Returns it, or null. */
+  closeImage() {
+    const image = this.current;
+    if (!image) return null;
+    const i = this.images.indexOf(image);
+    this.images.splice(i, 1);
+    image.bitmap?.close?.();
+    image.bitmap = null;
+    const next = this.images[Math.min(i, this.images.length - 1)] ?? null;
+    this.#show(next);
+    return next;
+  }
+
+  #show(image) {
+    this.#keyStep = null;
+    this.currentId = image?.id ?? null;
+    this.screen = image ? 'edit' : 'start';
+    this.#emit('image');
+  }
+
+  // ---- boxes of the current image ------------------------------------------------------------
+
+  get canUndo() {
+    return (this.current?.undo.length ?? 0) > 0;
+  }
+
+  get canRedo() {
+    return (this.current?.redo.length ?? 0) > 0;
+  }
+
+  /** The current image's boxes as the core's `Rect`s (copies, nothing but the four numbers). */
+  rects() {
+    return (this.current?.boxes ?? []).map(({ x, y, width, height }) => ({ x, y, width, height }));
+  }
+
+  /** Selects box `i` of the current image (-1, or any index out of range, selects none). */
+  select(i) {
+    const image = this.current;
+    if (!image) return;
+    this.#keyStep = null;
+    image.selected = i >= 0 && i < image.boxes.length ? i : -1;
+    this.#emit('select');
+  }
+
+  /**
+   * Adds boxes in one undo step and selects the last; to the current image, or to the open image
+   * `imageId` (each image keeps its own history, so adding to several is a step in each).
+   */
+  addBoxes(boxes, { imageId = this.currentId } = {}) {
+    const image = this.image(imageId);
+    if (!image || !boxes.length) return;
+    this.#step(image);
+    image.boxes.push(...copyBoxes(boxes));
+    image.selected = image.boxes.length - 1;
+    this.#emit('add');
+  }
+
+  /**
+   * Replaces box `i` (moved or resized) and selects it, in one undo step. With `keys`, a run of
+   * keyboard edits of the same box is one step.
+   */
+  changeBox(i, box, { resize = false, keys = false } = {}) {
+    const image = this.current;
+    if (!image || i < 0 || i >= image.boxes.length || sameBox(image.boxes[i], box)) return;
+    const continuing = keys && this.#keyStep?.image === image && this.#keyStep.index === i;
+    if (!continuing) this.#step(image);
+    image.boxes[i] = { ...image.boxes[i], ...box };
+    image.selected = i;
+    this.#keyStep = keys ? { image, index: i } : null;
+    this.#emit(resize ? 'resize' : 'move');
+  }
+
+  /** Deletes box `i` of the current image (by default the selected one). */
+  deleteBox(i = this.current?.selected ?? -1) {
+    const image = this.current;
+    if (!image || i < 0 || i >= image.boxes.length) return;
+    this.#step(image);
+    image.boxes.splice(i, 1);
+    if (image.selected === i) image.selected = image.boxes.length ? Math.min(i, image.boxes.length - 1) : -1;
+    else if (image.selected > i) image.selected--;
+    this.#emit('delete');
+  }
+
+  /** Removes every box of the current image (one undo step). */
+  clearBoxes() {
+    const image = this.current;
+    if (!image || !image.boxes.length) return;
+    this.#step(image);
+    image.boxes = [];
+    image.selected = -1;
+    this.#emit('clear');
+  }
+
+  undo() {
+    this.#travel('undo', 'redo');
+  }
+
+  redo() {
+    this.#travel('redo', 'undo');
+  }
+
+  /** Ends a run of keyboard edits: the next change is a step of its own. */
+  newStep() {
+    this.#keyStep = null;
+  }
+
+  /** Records the current image's boxes and selection as an undo step before a change. */
+  #step(image) {
+    this.#keyStep = null;
+    image.undo.push(this.#snapshot(image));
+    if (image.undo.length > UNDO_LIMIT) image.undo.shift();
+    image.redo = [];
+  }
+
+  #snapshot(image) {
+    return { boxes: copyBoxes(image.boxes), selected: image.selected };
+  }
+
+  #travel(from, to) {
+    const image = this.current;
+    if (!image || !image[from].length) return;
+    this.#keyStep = null;
+    image[to].push(this.#snapshot(image));
+    const state = image[from].pop();
+    image.boxes = copyBoxes(state.boxes);
+    image.selected = Math.min(state.selected, image.boxes.length - 1);
+    this.#emit(from);
+  }
+
+  // ---- view, settings, screen ---------------------------------------------------------------
+
+  /** The current image's zoom and pan (not an undo step). */
+  setView(view) {
+    const image = this.current;
+    if (!image) return;
+    image.view = { ...view };
+    this.#emit('view');
+  }
+
+  /** Changes some of {fill, format, quality}. */
+  setSettings(changes) {
+    if (Object.entries(changes).every(([k, v]) => this.settings[k] === v)) return;
+    this.settings = { ...this.settings, ...changes };
+    this.#emit('settings');
+  }
+
+  /** The exported file is ready: show it on the review screen. */
+  showReview(review) {
+    this.review = review;
+    this.screen = 'review';
+    this.#emit('screen');
+  }
+
+  /** Leaves the review screen for the current image (or the start screen if none is open). */
+  backToEditing() {
+    if (this.screen !== 'review') return;
+    this.screen = this.current ? 'edit' : 'start';
+    this.#emit('screen');
+  }
+
+  setBusy(busy) {
+    this.busy = busy;
+    this.#emit('busy');
+  }
+
+  setStatus(text, { error = false } = {}) {
+    this.status = { text, error };
+    this.#emit('status');
+  }
+
+  checklistAnswered() {
+    this.checklistDone = true;
+  }
+}
