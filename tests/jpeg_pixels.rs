@@ -5,6 +5,10 @@
 
 use occlude::jpeg::pixels::{decode, decode_scaled};
 use occlude::jpeg::Decline;
+
+mod common;
+
+use common::fixtures_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -118,7 +122,7 @@ fn encoder_cases(dir: &Path) {
 
 fn fixtures() -> Vec<PathBuf> {
     let mut v = Vec::new();
-    for d in ["tests/fixtures", "tests/fixtures/lossless"] {
+    for d in [fixtures_dir(), fixtures_dir().join("lossless")] {
         for e in std::fs::read_dir(d).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "jpg") {

@@ -10,15 +10,9 @@ use occlude::burn::PixelBox;
 use occlude::jpeg::{self, reader, writer, Decline};
 use occlude::{Rect, Rgb};
 
-fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+mod common;
 
-/// The picture as the pixel path sees it (decoded by the `image` crate, then oriented).
-fn seen(bytes: &[u8]) -> RgbImage {
-    occlude::decode::decode(bytes, Rgb::WHITE).unwrap().image
-}
+use common::{exif_orientation_block, fixture, fixtures_dir, seen};
 
 /// How the output differs from the input outside the boxes and from the fill inside them.
 #[derive(Debug, Default)]
@@ -411,13 +405,6 @@ fn picture_with_noise(w: u32, h: u32, seed: u32, shift: u32) -> RgbImage {
     })
 }
 
-/// A minimal big-endian EXIF (TIFF) block with one Orientation tag.
-fn exif_orientation_block(o: u8) -> Vec<u8> {
-    let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
-    t.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0]);
-    t
-}
-
 fn encode(
     img: &RgbImage,
     sampling: jpeg_encoder::SamplingFactor,
@@ -602,12 +589,11 @@ fn unsupported_variants_decline() {
 }
 
 fn jpeg_fixtures() -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".jpg"))
-            .collect();
+    let mut v: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".jpg"))
+        .collect();
     v.extend(
         PLAIN
             .iter()
