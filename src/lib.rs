@@ -10,6 +10,8 @@ pub mod encode;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+#[doc(hidden)]
+pub mod internals;
 pub mod inventory;
 pub mod jpeg;
 pub mod orient;
@@ -24,6 +26,8 @@ pub use burn::{PixelBox, Rect};
 pub use color::Rgb;
 pub use encode::{OutputFormat, DEFAULT_QUALITY};
 pub use error::{Error, Result};
+pub use inventory::Inventory;
+pub use jpeg::Path;
 pub use sniff::InputFormat;
 
 use serde::{Deserialize, Serialize};

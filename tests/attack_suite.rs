@@ -6,7 +6,7 @@
 mod common;
 
 use common::fixture;
-use occlude::container::{walk_jpeg, walk_png};
+use occlude::internals::container::{walk_jpeg, walk_png};
 use occlude::{redact, Options, OutputFormat, Rect};
 use std::process::Command;
 

@@ -405,7 +405,7 @@ fn fuzz_regressions_replay_cleanly() {
     for entry in std::fs::read_dir(&dir).expect("tests/fixtures/fuzz") {
         let path = entry.unwrap().path();
         let data = std::fs::read(&path).unwrap();
-        let r = catch_unwind(AssertUnwindSafe(|| occlude::fuzzing::run(&data)));
+        let r = catch_unwind(AssertUnwindSafe(|| occlude::internals::fuzzing::run(&data)));
         assert!(r.is_ok(), "{} panicked", path.display());
         n += 1;
     }

@@ -4,8 +4,9 @@
 mod common;
 
 use common::{fixture_path, fixtures_dir};
-use occlude::inventory::{inventory, Inventory};
-use occlude::sniff::sniff;
+use occlude::internals::inventory::inventory;
+use occlude::internals::sniff::sniff;
+use occlude::Inventory;
 use std::process::Command;
 
 fn inv(name: &str) -> Inventory {

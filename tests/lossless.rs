@@ -6,8 +6,8 @@
 //! change by requantisation, so they are compared apart (the "edge band").
 
 use image::RgbImage;
-use occlude::burn::PixelBox;
-use occlude::jpeg::{self, reader, writer, Decline};
+use occlude::internals::jpeg::{self, reader, writer, Decline};
+use occlude::PixelBox;
 use occlude::{Rect, Rgb};
 
 mod common;
@@ -219,7 +219,7 @@ fn check_with(
         verify_output(name, &out, fill);
         let after = seen(&out.bytes);
         // Every requested box lies within its grown box, and grown boxes sit on the MCU grid.
-        let requested = occlude::burn::resolve(&boxes, w, h).unwrap();
+        let requested = occlude::internals::burn::resolve(&boxes, w, h).unwrap();
         for (r, g) in requested.iter().zip(&out.boxes) {
             assert!(g.x <= r.x && g.y <= r.y, "{name}");
             assert!(g.x + g.width >= r.x + r.width && g.y + g.height >= r.y + r.height);
@@ -278,7 +278,7 @@ fn check_with(
 fn verify_output(name: &str, out: &jpeg::Lossless, fill: Rgb) {
     let (w, h) = (out.width, out.height);
     {
-        let v = occlude::verify::verify(
+        let v = occlude::internals::verify::verify(
             &out.bytes,
             occlude::OutputFormat::Jpeg,
             w,
@@ -610,7 +610,7 @@ fn every_truncation_is_an_error_never_a_panic() {
     let boxes = [Rect::new(1.0, 1.0, 20.0, 20.0)];
     for name in jpeg_fixtures() {
         let input = fixture(&name);
-        let end = occlude::container::walk_jpeg(&input)
+        let end = occlude::internals::container::walk_jpeg(&input)
             .map(|w| w.end)
             .unwrap_or(usize::MAX);
         for n in 0..input.len() {
@@ -735,14 +735,14 @@ fn bench_12mp() {
         );
         // The pixel path on the same input: decode, burn, encode 4:2:0 q90, verify.
         let t = Instant::now();
-        let d = occlude::decode::decode(&input, Rgb::WHITE).unwrap();
+        let d = occlude::internals::decode::decode(&input, Rgb::WHITE).unwrap();
         let mut img = d.image;
-        let pb = occlude::burn::resolve(&boxes, img.width(), img.height()).unwrap();
-        occlude::burn::burn(&mut img, &pb, Rgb::BLACK);
+        let pb = occlude::internals::burn::resolve(&boxes, img.width(), img.height()).unwrap();
+        occlude::internals::burn::burn(&mut img, &pb, Rgb::BLACK);
         let t_dec = t.elapsed().as_secs_f64() * 1e3;
-        let px = occlude::encode::encode(&img, occlude::OutputFormat::Jpeg, 90).unwrap();
+        let px = occlude::internals::encode::encode(&img, occlude::OutputFormat::Jpeg, 90).unwrap();
         let t_enc = t.elapsed().as_secs_f64() * 1e3;
-        occlude::verify::verify(
+        occlude::internals::verify::verify(
             &px,
             occlude::OutputFormat::Jpeg,
             4001,

@@ -9,7 +9,7 @@
 //! library's); pixels are compared with the `image` crate's decoder.
 
 use image::RgbImage;
-use occlude::jpeg::{self, reader, Coefficients, ZIGZAG};
+use occlude::internals::jpeg::{self, reader, Coefficients, ZIGZAG};
 use occlude::{Options, Rect, Rgb};
 
 mod common;
@@ -197,7 +197,7 @@ struct Change {
 fn change(
     before: &RgbImage,
     after: &RgbImage,
-    boxes: &[occlude::burn::PixelBox],
+    boxes: &[occlude::PixelBox],
     band: (u32, u32),
     ring: u32,
 ) -> Change {
@@ -249,7 +249,7 @@ fn redact_and_check(name: &str, input: &[u8], expect_repadded: bool) -> Change {
     let r = occlude::redact(input, &boxes, &Options::default()).unwrap();
     assert_eq!(
         r.report.path,
-        jpeg::Path::Lossless,
+        occlude::Path::Lossless,
         "{name}: {}",
         r.report.path_reason
     );
@@ -466,7 +466,7 @@ fn oriented_files_are_repadded_in_the_seen_frame() {
     .unwrap();
     assert_eq!(
         r.report.path,
-        jpeg::Path::Pixels,
+        occlude::Path::Pixels,
         "{}",
         r.report.path_reason
     );
@@ -580,7 +580,7 @@ fn boxes_over_the_edge_stay_flat() {
 /// `--release --nocapture` for the real figure); asserts only a loose debug-build bound.
 #[test]
 fn repadding_a_12_mp_image_visits_every_partial_block() {
-    use occlude::jpeg::Component;
+    use occlude::internals::jpeg::Component;
     let (w, h) = (4001u32, 3001u32);
     let mut s = 0x2545_F491u32;
     let mut comp = |f: usize, quant: [u16; 64]| {
@@ -660,7 +660,7 @@ fn cropped_real_photos_change_by_requantisation_only() {
             let before = seen(&input);
             let boxes = [Rect::new(20.0, 20.0, 10.0, 10.0)];
             let r = occlude::redact(&input, &boxes, &Options::default()).unwrap();
-            assert_eq!(r.report.path, jpeg::Path::Lossless);
+            assert_eq!(r.report.path, occlude::Path::Lossless);
             let out = reader::read(&r.bytes).unwrap();
             for ci in 0..out.components.len() {
                 let dev = hidden_deviation(&out, ci);

@@ -443,7 +443,7 @@ fn output_format_quality_and_fill_are_honoured() {
     // JPEG → JPEG takes the lossless path by default: the source's quantisation tables are
     // kept, so no quality applies. A PNG → JPEG export reports the default quality.
     let out = run("jpeg-baseline.jpg", &one_box(), &Options::default());
-    assert_eq!(out.report.path, occlude::jpeg::Path::Lossless);
+    assert_eq!(out.report.path, occlude::Path::Lossless);
     assert_eq!(out.report.quality, None);
     let jpeg_out = Options {
         format: Some(O::Jpeg),

@@ -27,7 +27,9 @@ pub fn fixture(name: &str) -> Vec<u8> {
 
 /// The picture as the pixel path sees it: decoded, flattened onto white, oriented.
 pub fn seen(bytes: &[u8]) -> image::RgbImage {
-    occlude::decode::decode(bytes, Rgb::WHITE).unwrap().image
+    occlude::internals::decode::decode(bytes, Rgb::WHITE)
+        .unwrap()
+        .image
 }
 
 /// A minimal big-endian EXIF (TIFF) block with one Orientation tag.

@@ -1,0 +1,87 @@
+//! Not API: the stages of the core that the integration tests (`tests/`), the native
+//! benchmarks (`bench/`) and the fuzz targets (`fuzz/`) drive one at a time, under the names
+//! they use. Hidden from the documentation and free to change with the code; the app, the CLI
+//! and the wasm edge use the crate root only.
+//!
+//! Each name here is one item, never a whole module, so the compiler still reports dead code in
+//! the modules behind it (they are `pub(crate)`).
+
+/// Boxes to whole pixels, and burning them in.
+pub mod burn {
+    pub use crate::burn::{burn, resolve};
+}
+
+/// Bytes to the picture a person sees.
+pub mod decode {
+    #[cfg(feature = "all-formats")]
+    pub use crate::decode::flatten;
+    pub use crate::decode::{decode, Decoded};
+}
+
+/// Pixels to a new file.
+pub mod encode {
+    pub use crate::encode::{encode, png_content, PngContent};
+}
+
+/// The check of a produced file.
+pub mod verify {
+    pub use crate::verify::verify;
+}
+
+/// The container walkers.
+pub mod container {
+    pub use crate::container::{walk_jpeg, walk_png};
+}
+
+/// What a file carries besides its pixels.
+pub mod inventory {
+    pub use crate::inventory::inventory;
+}
+
+/// A file's format from its first bytes.
+pub mod sniff {
+    pub use crate::sniff::sniff;
+}
+
+/// The fuzz harness (also replayed by `tests/bad_input.rs`).
+pub mod fuzzing {
+    pub use crate::fuzzing::run;
+}
+
+/// The JPEG codec: coefficients, the lossless path's stages, the pixel decoder and encoder.
+pub mod jpeg {
+    pub use crate::jpeg::{
+        exif_orientation, lossless, Coefficients, Component, Decline, Lossless, ZIGZAG,
+    };
+
+    pub mod reader {
+        pub use crate::jpeg::reader::read;
+    }
+
+    pub mod writer {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        pub use crate::jpeg::writer::simd_mask_mismatches;
+        pub use crate::jpeg::writer::{write, Tables};
+    }
+
+    pub mod encoder {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        pub use crate::jpeg::encoder::simd_mismatches;
+    }
+
+    pub mod pixels {
+        pub use crate::jpeg::pixels::{decode, decode_scaled, render, render_scalar, SIMD};
+    }
+
+    pub mod transform {
+        pub use crate::jpeg::transform::orient;
+    }
+
+    pub mod wipe {
+        pub use crate::jpeg::wipe::wipe;
+    }
+
+    pub mod edges {
+        pub use crate::jpeg::edges::{repad, replicate, to_pixels, Dct, Repadded};
+    }
+}
