@@ -1,21 +1,17 @@
 //! Turns input bytes into the opaque RGB picture a person sees: sniff, decode under explicit
 //! limits, flatten any alpha onto a background, then apply the EXIF orientation.
 
-use crate::color::Rgb;
 use crate::container;
-use crate::error::{Error, Result};
-use crate::sniff::{sniff, InputFormat};
+use crate::ground::colour::Rgb;
+use crate::ground::error::{Error, Result};
+use crate::ground::format::{sniff, InputFormat};
+use crate::ground::limits::check_size;
+#[cfg(feature = "all-formats")]
+use crate::ground::limits::{corrupt_or_truncated, out_of_memory, MAX_ALLOC, MAX_SIDE};
 use image::RgbImage;
 #[cfg(feature = "all-formats")]
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader};
 use std::borrow::Cow;
-
-/// Widest or tallest image Occlude opens (panoramas included).
-pub const MAX_SIDE: u32 = 20_000;
-/// Most pixels Occlude opens: 64 MP, above the 48 MP (8064 × 6048) of current phone cameras.
-pub const MAX_PIXELS: u64 = 64_000_000;
-/// Largest single allocation a decoder may make: a 64 MP RGBA image at 16 bits per sample.
-pub const MAX_ALLOC: u64 = 640 * 1024 * 1024;
 
 /// The decoded, flattened and oriented picture plus what was learned on the way.
 pub struct Decoded {
@@ -39,51 +35,6 @@ fn limits() -> image::Limits {
     l.max_image_height = Some(MAX_SIDE);
     l.max_alloc = Some(MAX_ALLOC);
     l
-}
-
-/// Checks a size against Occlude's limits before anything is allocated for it.
-pub fn check_size(width: u32, height: u32) -> Result<()> {
-    let (w, h) = (u64::from(width), u64::from(height));
-    if width > MAX_SIDE || height > MAX_SIDE || w * h > MAX_PIXELS {
-        return Err(Error::TooLarge {
-            width: w,
-            height: h,
-            limit: format!(
-                "{} megapixels and {MAX_SIDE} pixels a side",
-                MAX_PIXELS / 1_000_000
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// The error for a decoder that would need more memory than [`MAX_ALLOC`].
-pub(crate) fn out_of_memory((w, h): (u32, u32)) -> Error {
-    Error::TooLarge {
-        width: w.into(),
-        height: h.into(),
-        limit: format!("{} MiB of memory", MAX_ALLOC / (1024 * 1024)),
-    }
-}
-
-/// A decoder's complaint: truncation when its words say the data ran out, otherwise corruption
-/// with the decoder's detail.
-pub(crate) fn corrupt_or_truncated(format: &'static str, detail: String) -> Error {
-    let lower = detail.to_ascii_lowercase();
-    let truncation = [
-        "eof",
-        "end of",
-        "unexpected end",
-        "truncat",
-        "not enough",
-        "no more data",
-        "incomplete",
-    ];
-    if truncation.iter().any(|t| lower.contains(t)) {
-        Error::Truncated { format }
-    } else {
-        Error::Corrupt { format, detail }
-    }
 }
 
 /// Maps an `image` crate decoder error to the core's error, naming the format.
@@ -601,7 +552,7 @@ mod tests {
             decode(&fixture("jpeg-cmyk.jpg"), Rgb::WHITE).err(),
             Some(Error::NeedsFullModule { format: "JPEG" })
         );
-        let boxes = [crate::Rect {
+        let boxes = [crate::ground::geometry::Rect {
             x: 1.0,
             y: 1.0,
             width: 8.0,
@@ -612,18 +563,5 @@ mod tests {
         assert_eq!(out.report.path, crate::jpeg::Path::Lossless);
         let png = decode(&fixture("png-rgb8.png"), Rgb::WHITE).unwrap();
         assert_eq!(png.image.dimensions(), (96, 64));
-    }
-
-    #[test]
-    fn size_limits() {
-        assert!(check_size(8064, 6048).is_ok());
-        assert!(matches!(
-            check_size(100_000, 100_000),
-            Err(Error::TooLarge { .. })
-        ));
-        assert!(matches!(
-            check_size(20_000, 20_000),
-            Err(Error::TooLarge { .. })
-        ));
     }
 }

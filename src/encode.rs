@@ -12,35 +12,9 @@
 //! adaptive filters and zlib level 1 (miniz_oxide; 2560 × 1440 screenshot: 1.56 MB with the
 //! ultra-fast mode, 0.91 MB so).
 
-use crate::error::{Error, Result};
+use crate::ground::error::{Error, Result};
+use crate::ground::format::OutputFormat;
 use image::RgbImage;
-use serde::{Deserialize, Serialize};
-
-/// The format of the new file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutputFormat {
-    Png,
-    Jpeg,
-}
-
-impl OutputFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            OutputFormat::Png => "png",
-            OutputFormat::Jpeg => "jpg",
-        }
-    }
-    pub fn mime(self) -> &'static str {
-        match self {
-            OutputFormat::Png => "image/png",
-            OutputFormat::Jpeg => "image/jpeg",
-        }
-    }
-}
-
-/// Default JPEG quality.
-pub const DEFAULT_QUALITY: u8 = 90;
 
 /// Encodes `img` as `format`; `quality` (1–100) applies to JPEG only.
 pub fn encode(img: &RgbImage, format: OutputFormat, quality: u8) -> Result<Vec<u8>> {
@@ -983,11 +957,19 @@ mod tests {
 
     /// The photo path alone (whatever [`png_content`] would say): decodes to `img` with the
     /// `image` crate and passes the verifier with `boxes` (burned black).
-    fn assert_photo_png(img: &RgbImage, boxes: &[crate::PixelBox]) -> Vec<u8> {
+    fn assert_photo_png(img: &RgbImage, boxes: &[crate::ground::geometry::PixelBox]) -> Vec<u8> {
         let (w, h) = img.dimensions();
         let png = write_png(img, 0, Deflate::Photo).unwrap();
         assert_eq!(decode_png(&png), *img, "{w}×{h}");
-        crate::verify::verify(&png, OutputFormat::Png, w, h, boxes, crate::Rgb::BLACK).unwrap();
+        crate::verify::verify(
+            &png,
+            OutputFormat::Png,
+            w,
+            h,
+            boxes,
+            crate::ground::colour::Rgb::BLACK,
+        )
+        .unwrap();
         png
     }
 
@@ -999,14 +981,14 @@ mod tests {
                 assert_photo_png(&img, &[]);
             }
             // A burned box: rows of zeros under the Up filter, coded as runs.
-            let b = crate::PixelBox {
+            let b = crate::ground::geometry::PixelBox {
                 x: w / 4,
                 y: h / 3,
                 width: w / 2 + 1,
                 height: h / 2 + 1,
             };
             let mut img = photo(w, h);
-            crate::burn::burn(&mut img, &[b], crate::Rgb::BLACK);
+            crate::burn::burn(&mut img, &[b], crate::ground::colour::Rgb::BLACK);
             assert_photo_png(&img, &[b]);
         }
         // Many blocks, and rows longer than a block.

@@ -1,7 +1,10 @@
 //! The fuzz harness's reading of raw bytes as (boxes, options, image), shared by the cargo-fuzz
 //! target and the regression test that replays what the fuzzer found. Not part of the API.
 
-use crate::{Options, OutputFormat, Rect, Rgb};
+use crate::ground::colour::Rgb;
+use crate::ground::format::OutputFormat;
+use crate::ground::geometry::Rect;
+use crate::Options;
 
 /// Runs `inspect` and `redact` on one fuzz input: the first 12 bytes steer the boxes and
 /// options, the rest is the image. Errors are expected; a panic or hang is a bug.

@@ -8,7 +8,8 @@
 
 /// Boxes to whole pixels, and burning them in.
 pub mod burn {
-    pub use crate::burn::{burn, resolve};
+    pub use crate::burn::burn;
+    pub use crate::ground::geometry::resolve;
 }
 
 /// Bytes to the picture a person sees.
@@ -40,7 +41,7 @@ pub mod inventory {
 
 /// A file's format from its first bytes.
 pub mod sniff {
-    pub use crate::sniff::sniff;
+    pub use crate::ground::format::sniff;
 }
 
 /// The fuzz harness (also replayed by `tests/bad_input.rs`).

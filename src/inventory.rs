@@ -3,7 +3,7 @@
 //! pixels. Never fails: a damaged container yields what could be read plus a note.
 
 use crate::container;
-use crate::sniff::InputFormat;
+use crate::ground::format::InputFormat;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::ops::Range;

@@ -3,32 +3,32 @@
 //! are thin layers over [`redact`], [`inspect`] and [`preview`].
 
 pub mod burn;
-pub mod color;
 pub mod container;
 pub mod decode;
 pub mod encode;
-pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod ground;
 #[doc(hidden)]
 pub mod internals;
 pub mod inventory;
 pub mod jpeg;
 pub mod orient;
 pub mod png_read;
-pub mod sniff;
 pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use burn::{PixelBox, Rect};
-pub use color::Rgb;
-pub use encode::{OutputFormat, DEFAULT_QUALITY};
-pub use error::{Error, Result};
+pub use ground::clock::Clock;
+pub use ground::colour::Rgb;
+pub use ground::error::{Error, Result};
+pub use ground::format::{default_output, InputFormat, OutputFormat, DEFAULT_QUALITY};
+pub use ground::geometry::{PixelBox, Rect};
 pub use inventory::Inventory;
 pub use jpeg::Path;
-pub use sniff::InputFormat;
+
+use ground::clock::with_own_clock;
 
 use serde::{Deserialize, Serialize};
 
@@ -54,14 +54,6 @@ impl Default for Options {
             format: None,
             quality: DEFAULT_QUALITY,
         }
-    }
-}
-
-/// The output format Occlude picks when the caller does not choose one.
-pub fn default_output(input: InputFormat) -> OutputFormat {
-    match input {
-        InputFormat::Jpeg | InputFormat::Webp => OutputFormat::Jpeg,
-        _ => OutputFormat::Png,
     }
 }
 
@@ -121,25 +113,10 @@ pub struct Timings {
     pub verify_ms: f64,
 }
 
-/// A millisecond clock for [`redact_timed`]: the core cannot read one itself on wasm32.
-pub type Clock<'a> = &'a dyn Fn() -> f64;
-
-#[cfg(target_arch = "wasm32")]
-fn no_clock() -> f64 {
-    0.0
-}
-
 /// Redacts `input`: decode, orient, flatten, burn `boxes`, and encode a new file.
 /// Boxes are in the coordinates of the image as seen (after EXIF orientation).
 pub fn redact(input: &[u8], boxes: &[Rect], options: &Options) -> Result<Redaction> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let start = std::time::Instant::now();
-        let clock = move || start.elapsed().as_secs_f64() * 1000.0;
-        redact_timed(input, boxes, options, &clock)
-    }
-    #[cfg(target_arch = "wasm32")]
-    redact_timed(input, boxes, options, &no_clock)
+    with_own_clock(|clock| redact_timed(input, boxes, options, clock))
 }
 
 /// [`redact`] with a caller's clock, so the report's [`Timings`] are filled on any platform.
@@ -167,7 +144,7 @@ pub fn redact_timed(
     let t1 = now();
     let mut img = decoded.image;
     let (w, h) = img.dimensions();
-    let pixel_boxes = burn::resolve(boxes, w, h)?;
+    let pixel_boxes = ground::geometry::resolve(boxes, w, h)?;
     burn::burn(&mut img, &pixel_boxes, options.fill);
     let t2 = now();
     let out_format = format.unwrap_or_else(|| default_output(decoded.format));

@@ -2,8 +2,8 @@
 //! build (input and the verifier's general path). Calling the `png` crate directly, not through
 //! the `image` crate, keeps the `image` crate's pixel-format conversions out of the core module.
 
-use crate::decode::{check_size, corrupt_or_truncated, out_of_memory, MAX_ALLOC};
-use crate::error::{Error, Result};
+use crate::ground::error::{Error, Result};
+use crate::ground::limits::{check_size, corrupt_or_truncated, out_of_memory, MAX_ALLOC};
 use std::io::Cursor;
 
 const FORMAT: &str = "PNG";

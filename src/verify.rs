@@ -63,11 +63,11 @@
 //! compared with the fill exactly. Any other PNG layout is decoded whole with the `image`
 //! crate.
 
-use crate::burn::PixelBox;
-use crate::color::Rgb;
 use crate::container::{walk_png, PngWalk};
-use crate::encode::OutputFormat;
-use crate::error::{Error, Result};
+use crate::ground::colour::Rgb;
+use crate::ground::error::{Error, Result};
+use crate::ground::format::OutputFormat;
+use crate::ground::geometry::PixelBox;
 use crate::jpeg::{reader, Decline};
 use serde::Serialize;
 
@@ -1246,8 +1246,8 @@ fn check_intervals(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::burn::Rect;
     use crate::encode::encode;
+    use crate::ground::geometry::Rect;
     use crate::jpeg::{reader, wipe, writer, Coefficients};
     use image::RgbImage;
 

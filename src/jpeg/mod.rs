@@ -20,8 +20,11 @@ pub mod transform;
 pub mod wipe;
 pub mod writer;
 
-use crate::burn::{PixelBox, Rect};
-use crate::color::Rgb;
+use crate::ground::clock::{with_own_clock, Clock};
+use crate::ground::colour::Rgb;
+use crate::ground::error::Error;
+use crate::ground::format::{default_output, InputFormat, OutputFormat};
+use crate::ground::geometry::{PixelBox, Rect};
 use serde::Serialize;
 use std::fmt;
 
@@ -42,7 +45,7 @@ pub enum Decline {
     /// The bytes are damaged or truncated as far as this strict reader is concerned.
     Corrupt(String),
     /// An error independent of the path; the caller reports it as is.
-    Fatal(crate::Error),
+    Fatal(Error),
 }
 
 impl fmt::Display for Decline {
@@ -158,14 +161,7 @@ pub fn lossless(
     boxes: &[Rect],
     fill: Rgb,
 ) -> Result<Lossless, Decline> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let start = std::time::Instant::now();
-        let clock = move || start.elapsed().as_secs_f64() * 1000.0;
-        lossless_timed(input, orientation, boxes, fill, &clock)
-    }
-    #[cfg(target_arch = "wasm32")]
-    lossless_timed(input, orientation, boxes, fill, &|| 0.0)
+    with_own_clock(|clock| lossless_timed(input, orientation, boxes, fill, clock))
 }
 
 /// [`lossless`] with a caller's millisecond clock for the stage timings.
@@ -174,7 +170,7 @@ pub fn lossless_timed(
     orientation: u8,
     boxes: &[Rect],
     fill: Rgb,
-    now: crate::Clock<'_>,
+    now: Clock<'_>,
 ) -> Result<Lossless, Decline> {
     let t0 = now();
     let src = reader::read(input)?;
@@ -242,11 +238,10 @@ pub fn try_redact(
     input: &[u8],
     boxes: &[Rect],
     options: &crate::Options,
-    now: crate::Clock<'_>,
-) -> crate::Result<Attempt> {
-    use crate::{InputFormat, OutputFormat};
+    now: Clock<'_>,
+) -> Result<Attempt, Error> {
     let t0 = now();
-    let input_format = match crate::sniff::sniff(input) {
+    let input_format = match crate::ground::format::sniff(input) {
         Ok(f) => f,
         Err(_) => {
             return Ok(Attempt::Fallback(
@@ -262,7 +257,7 @@ pub fn try_redact(
     }
     let out_format = options
         .format
-        .unwrap_or_else(|| crate::default_output(input_format));
+        .unwrap_or_else(|| default_output(input_format));
     if out_format != OutputFormat::Jpeg {
         return Ok(Attempt::Fallback(
             "PNG output was chosen (the lossless path writes JPEG only)".into(),
@@ -416,8 +411,8 @@ fn frame_layout(input: &[u8]) -> Option<(u32, u32, usize, usize)> {
 }
 
 /// The stored width and height of a JPEG from its frame header (SOF), without decoding.
-pub fn frame_size(input: &[u8]) -> crate::Result<(u32, u32)> {
-    let corrupt = |detail: &str| crate::Error::Corrupt {
+pub fn frame_size(input: &[u8]) -> Result<(u32, u32), Error> {
+    let corrupt = |detail: &str| Error::Corrupt {
         format: "JPEG",
         detail: detail.into(),
     };

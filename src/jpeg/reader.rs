@@ -526,7 +526,7 @@ fn parse_frame(seg: &[u8]) -> Result<FrameHeader, Decline> {
         4 => return unsupported("a four-component (CMYK/YCCK) JPEG"),
         _ => return unsupported(format!("{n} colour components")),
     }
-    crate::decode::check_size(width, height).map_err(Decline::Fatal)?;
+    crate::ground::limits::check_size(width, height).map_err(Decline::Fatal)?;
     let mut comps = Vec::with_capacity(n);
     for i in 0..n {
         let id = byte(seg, 6 + 3 * i)?;

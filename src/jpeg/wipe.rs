@@ -4,8 +4,8 @@
 //! only partly outside are re-padded by [`super::edges::repad`]).
 
 use super::{corrupt, Coefficients, Decline};
-use crate::burn::{resolve, PixelBox, Rect};
-use crate::color::Rgb;
+use crate::ground::colour::Rgb;
+use crate::ground::geometry::{resolve, PixelBox, Rect};
 
 /// The fill as JFIF full-range Y, Cb, Cr (not rounded).
 pub fn ycbcr(fill: Rgb) -> [f64; 3] {

@@ -1,6 +1,6 @@
 //! sRGB colours as the API takes them: `#RRGGBB` strings in and out, three bytes inside.
 
-use crate::error::{Error, Result};
+use super::error::{Error, Result};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;

@@ -1,8 +1,9 @@
-//! Recognises an input's format from its first bytes, never from its file name, and names what
-//! an unsupported file looks like so the error message can say so.
+//! The formats Occlude reads and writes: an input's format recognised from its first bytes, never
+//! from its file name (naming what an unsupported file looks like, so the error message can say
+//! so), the two output formats, and which output an input gets by default.
 
-use crate::error::{Error, Result};
-use serde::Serialize;
+use super::error::{Error, Result};
+use serde::{Deserialize, Serialize};
 
 /// The image formats Occlude reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,6 +40,40 @@ impl InputFormat {
             InputFormat::Bmp => image::ImageFormat::Bmp,
             InputFormat::Tiff => image::ImageFormat::Tiff,
         }
+    }
+}
+
+/// The format of the new file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    Png,
+    Jpeg,
+}
+
+impl OutputFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Png => "png",
+            OutputFormat::Jpeg => "jpg",
+        }
+    }
+    pub fn mime(self) -> &'static str {
+        match self {
+            OutputFormat::Png => "image/png",
+            OutputFormat::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// Default JPEG quality.
+pub const DEFAULT_QUALITY: u8 = 90;
+
+/// The output format Occlude picks when the caller does not choose one.
+pub fn default_output(input: InputFormat) -> OutputFormat {
+    match input {
+        InputFormat::Jpeg | InputFormat::Webp => OutputFormat::Jpeg,
+        _ => OutputFormat::Png,
     }
 }
 
