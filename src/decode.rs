@@ -104,20 +104,16 @@ fn pixels_only(bytes: &[u8], format: InputFormat) -> Cow<'_, [u8]> {
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(&bytes[..8.min(bytes.len())]);
     let mut pos = 8usize;
-    while let Some(head) = bytes.get(pos..pos + 8) {
-        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        let kind = [head[4], head[5], head[6], head[7]];
-        let Some(end) = pos.checked_add(12).and_then(|e| e.checked_add(len)) else {
-            break;
-        };
+    for chunk in container::png::chunks_tolerant(bytes) {
+        let end = chunk.data.end + 4;
         if end > bytes.len() {
             break; // A damaged or cut chunk: let the decoder report it.
         }
-        if KEEP.contains(&&kind) {
-            out.extend_from_slice(&bytes[pos..end]);
+        if KEEP.contains(&&chunk.kind) {
+            out.extend_from_slice(&bytes[chunk.offset..end]);
         }
         pos = end;
-        if &kind == b"IEND" {
+        if &chunk.kind == b"IEND" {
             return Cow::Owned(out);
         }
     }
@@ -165,10 +161,13 @@ pub struct Header {
 }
 
 fn frame_count(bytes: &[u8], format: InputFormat) -> u32 {
-    if format == InputFormat::Gif {
-        container::gif_frame_count(bytes).unwrap_or(1).max(1)
-    } else {
-        1
+    if format != InputFormat::Gif {
+        return 1;
+    }
+    // Counted only when the walk reaches the trailer; a damaged GIF counts as one frame.
+    match container::gif::walk(bytes) {
+        Some(w) if w.end.is_some() => w.frames().max(1),
+        _ => 1,
     }
 }
 
@@ -239,7 +238,7 @@ fn other_header(data: &[u8], bytes: &[u8], format: InputFormat) -> Result<Header
         height,
         orientation,
         alpha_channel: if format == InputFormat::Gif {
-            container::gif_has_transparency(bytes)
+            container::gif::walk(bytes).is_some_and(|w| w.end.is_some() && w.transparent(bytes))
         } else {
             decoder.color_type().has_alpha()
         },
@@ -259,7 +258,7 @@ fn other_header(_: &[u8], _: &[u8], format: InputFormat) -> Result<Header> {
 /// missing part with grey and succeed, and a half-grey "redacted" photo is not what the person
 /// meant to send; a cut-short file is almost always a failed copy or download.
 fn refuse_cut_short(bytes: &[u8], format: InputFormat) -> Result<()> {
-    if format == InputFormat::Jpeg && container::walk_jpeg(bytes).is_err() {
+    if format == InputFormat::Jpeg && container::jpeg::walk(bytes).is_err() {
         return Err(Error::Truncated {
             format: format.name(),
         });

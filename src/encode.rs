@@ -888,7 +888,7 @@ mod tests {
             for img in [photo(w, h), graphic(w, h), noise(w, h, 9)] {
                 let png = encode(&img, OutputFormat::Png, 90).unwrap();
                 assert_eq!(decode_png(&png), img, "{w}×{h}");
-                let walk = crate::container::walk_png(&png).unwrap();
+                let walk = crate::container::png::walk(&png).unwrap();
                 assert_eq!(walk.end, png.len());
                 let kinds: Vec<String> = walk.chunks.iter().map(|c| c.name()).collect();
                 assert_eq!(kinds.first().map(String::as_str), Some("IHDR"));
@@ -911,7 +911,7 @@ mod tests {
         assert!(png.len() <= rows + rows / 4096 + 1024, "{}", png.len());
         assert_eq!(decode_png(&png), img);
         // 840 KB of rows: several IDAT chunks of at most IDAT_MAX bytes (plus one write).
-        let walk = crate::container::walk_png(&png).unwrap();
+        let walk = crate::container::png::walk(&png).unwrap();
         let idat: Vec<usize> = walk
             .chunks
             .iter()

@@ -31,7 +31,8 @@ pub mod verify {
 
 /// The container walkers.
 pub mod container {
-    pub use crate::container::{walk_jpeg, walk_png};
+    pub use crate::container::jpeg::walk as walk_jpeg;
+    pub use crate::container::png::walk as walk_png;
 }
 
 /// What a file carries besides its pixels.

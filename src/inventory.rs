@@ -495,7 +495,7 @@ const ICC_ID: &[u8] = b"ICC_PROFILE\0";
 const PHOTOSHOP_ID: &[u8] = b"Photoshop 3.0\0";
 
 fn jpeg(b: &[u8], inv: &mut Inventory) {
-    let segments: Vec<(u8, Range<usize>)> = match container::walk_jpeg(b) {
+    let segments: Vec<(u8, Range<usize>)> = match container::jpeg::walk(b) {
         Ok(w) => {
             inv.trailing_bytes = b.len().saturating_sub(w.end) as u64;
             w.segments.into_iter().map(|s| (s.marker, s.data)).collect()
@@ -504,7 +504,7 @@ fn jpeg(b: &[u8], inv: &mut Inventory) {
             inv.notes.push(format!(
                 "the JPEG structure is damaged ({e}); listed what comes before the damage"
             ));
-            jpeg_header_segments(b)
+            container::jpeg::header_segments(b)
         }
     };
     let mut icc_parts: Vec<(u8, &[u8])> = Vec::new();
@@ -563,70 +563,23 @@ fn identifier(data: &[u8]) -> String {
         .to_string()
 }
 
-/// The marker segments before the first scan, stopping quietly at any damage. Used when the
-/// full walk fails and for thumbnails, whose scan data may be cut.
-pub(crate) fn jpeg_header_segments(b: &[u8]) -> Vec<(u8, Range<usize>)> {
-    let mut out = Vec::new();
-    if b.get(..2) != Some(&[0xFF, 0xD8]) {
-        return out;
-    }
-    let mut pos = 2usize;
-    while b.get(pos) == Some(&0xFF) {
-        let mut m = pos + 1;
-        while b.get(m) == Some(&0xFF) {
-            m += 1;
-        }
-        let Some(&marker) = b.get(m) else { break };
-        let start = m + 1;
-        match marker {
-            0x01 | 0xD0..=0xD7 => {
-                pos = start;
-                continue;
-            }
-            0x00 | 0xD8 | 0xD9 | 0xDA => break,
-            _ => {}
-        }
-        let Some(len) = be16(b, start).map(usize::from) else {
-            break;
-        };
-        let Some(end) = start.checked_add(len).filter(|&e| len >= 2 && e <= b.len()) else {
-            break;
-        };
-        out.push((marker, start + 2..end));
-        pos = end;
-    }
-    out
-}
-
-/// Width and height from a JPEG's start-of-frame segment.
-fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
-    jpeg_header_segments(b).into_iter().find_map(|(marker, r)| {
-        let sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-        if !sof {
-            return None;
-        }
-        let d = b.get(r)?;
-        Some((u32::from(be16(d, 3)?), u32::from(be16(d, 1)?)))
-    })
-}
-
 // ---------------------------------------------------------------- PNG
 
 fn png(b: &[u8], inv: &mut Inventory) {
-    let chunks: Vec<([u8; 4], Range<usize>)> = match container::walk_png(b) {
+    let chunks = match container::png::walk(b) {
         Ok(w) => {
             inv.trailing_bytes = b.len().saturating_sub(w.end) as u64;
-            w.chunks.into_iter().map(|c| (c.kind, c.data)).collect()
+            w.chunks
         }
         Err(e) => {
             inv.notes.push(format!(
                 "the PNG structure is damaged ({e}); listed what comes before the damage"
             ));
-            png_chunks_tolerant(b)
+            container::png::chunks_tolerant(b)
         }
     };
-    for (kind, range) in chunks {
-        let Some(data) = b.get(range) else { continue };
+    for container::png::Chunk { kind, data, .. } in chunks {
+        let Some(data) = b.get(data) else { continue };
         match &kind {
             b"IHDR" | b"PLTE" | b"IDAT" | b"IEND" | b"tRNS" | b"gAMA" | b"cHRM" | b"sRGB"
             | b"sBIT" | b"bKGD" | b"pHYs" | b"fcTL" | b"fdAT" => {}
@@ -657,27 +610,6 @@ fn png(b: &[u8], inv: &mut Inventory) {
             _ => inv.add_other(String::from_utf8_lossy(&kind).into_owned()),
         }
     }
-}
-
-/// PNG chunks up to the first damage (no IEND needed).
-fn png_chunks_tolerant(b: &[u8]) -> Vec<([u8; 4], Range<usize>)> {
-    let mut out = Vec::new();
-    if b.get(..8) != Some(b"\x89PNG\r\n\x1a\n") {
-        return out;
-    }
-    let mut pos = 8usize;
-    while let (Some(len), Some(kind)) = (be32(b, pos), b.get(pos + 4..pos + 8)) {
-        let start = pos + 8;
-        let Some(end) = start.checked_add(len as usize).filter(|&e| e <= b.len()) else {
-            break;
-        };
-        out.push(([kind[0], kind[1], kind[2], kind[3]], start..end));
-        if kind == b"IEND" {
-            break;
-        }
-        pos = end.saturating_add(4);
-    }
-    out
 }
 
 fn png_time(d: &[u8]) -> Option<String> {
@@ -796,30 +728,19 @@ fn parse_raw_profile(t: &[u8]) -> Option<Vec<u8>> {
 // ---------------------------------------------------------------- WebP
 
 fn webp(b: &[u8], inv: &mut Inventory) {
-    let Some(riff_size) = le32(b, 4) else {
+    let Some(walk) = container::webp::walk(b) else {
         inv.notes.push("the WebP header is cut short".into());
         return;
     };
-    let riff_end = (riff_size as usize).saturating_add(8);
-    if b.len() > riff_end {
-        inv.trailing_bytes = (b.len() - riff_end) as u64;
-    } else if b.len() < riff_end {
+    if b.len() > walk.riff_end {
+        inv.trailing_bytes = (b.len() - walk.riff_end) as u64;
+    } else if b.len() < walk.riff_end {
         inv.notes
             .push("the WebP file is cut short (truncated)".into());
     }
-    let end = riff_end.min(b.len());
-    let mut pos = 12usize;
     let mut anmf = 0u32;
-    while let (Some(fourcc), Some(size)) = (b.get(pos..pos + 4), le32(b, pos + 4)) {
-        let start = pos + 8;
-        let Some(stop) = start.checked_add(size as usize).filter(|&e| e <= end) else {
-            inv.notes.push(format!(
-                "the WebP chunk {} runs past the end",
-                String::from_utf8_lossy(fourcc)
-            ));
-            break;
-        };
-        let data = b.get(start..stop).unwrap_or(&[]);
+    for (fourcc, range) in &walk.chunks {
+        let data = b.get(range.clone()).unwrap_or(&[]);
         match fourcc {
             b"VP8 " | b"VP8L" | b"VP8X" | b"ALPH" | b"ANIM" => {}
             b"ANMF" => anmf = anmf.saturating_add(1),
@@ -828,7 +749,12 @@ fn webp(b: &[u8], inv: &mut Inventory) {
             b"XMP " => inv.add_xmp(data.len()),
             _ => inv.add_other(clean_text(fourcc, 4)),
         }
-        pos = stop.saturating_add(size as usize & 1);
+    }
+    if let Some(fourcc) = walk.broken {
+        inv.notes.push(format!(
+            "the WebP chunk {} runs past the end",
+            String::from_utf8_lossy(&fourcc)
+        ));
     }
     if anmf > 0 {
         inv.frames = anmf;
@@ -838,7 +764,8 @@ fn webp(b: &[u8], inv: &mut Inventory) {
 // ---------------------------------------------------------------- GIF
 
 fn gif(b: &[u8], inv: &mut Inventory) {
-    match container::gif_walk(b) {
+    let walk = container::gif::walk(b);
+    match walk.as_ref().and_then(|w| Some((w.frames(), w.end?))) {
         Some((frames, end)) => {
             inv.frames = frames.max(1);
             inv.trailing_bytes = b.len().saturating_sub(end) as u64;
@@ -847,76 +774,39 @@ fn gif(b: &[u8], inv: &mut Inventory) {
             .notes
             .push("the GIF structure is damaged; listed what comes before the damage".into()),
     }
-    gif_extensions(b, inv);
-}
-
-/// Comment, XMP, ICC and other application extensions of a GIF.
-fn gif_extensions(b: &[u8], inv: &mut Inventory) {
-    let Some(&flags) = b.get(10) else { return };
-    let mut pos = 13usize;
-    if flags & 0x80 != 0 {
-        pos += 3 * (1usize << ((flags & 7) + 1));
-    }
-    loop {
-        match b.get(pos) {
-            Some(0x21) => {
-                let label = b.get(pos + 1).copied().unwrap_or(0);
-                let Some((blocks, next)) = gif_sub_blocks(b, pos + 2) else {
-                    return;
-                };
-                let first = blocks.first().and_then(|r| b.get(r.clone())).unwrap_or(&[]);
-                let total: usize = blocks.iter().map(|r| r.len()).sum();
-                let joined = || -> Vec<u8> {
-                    let mut v = Vec::with_capacity(total);
-                    for r in &blocks {
-                        v.extend_from_slice(b.get(r.clone()).unwrap_or(&[]));
-                    }
-                    v
-                };
-                match label {
-                    0xFE => inv.add_comment(&joined()),
-                    0x01 => inv.add_other("GIF plain text".into()),
-                    0xFF if first == b"XMP DataXMP" => {
-                        // The packet is raw bytes followed by a 258-byte "magic trailer".
-                        inv.add_xmp(total.saturating_sub(11 + 258));
-                    }
-                    0xFF if first == b"ICCRGBG1012" => {
-                        let all = joined();
-                        inv.add_icc(all.get(11..).unwrap_or(&[]));
-                    }
-                    0xFF if first == b"NETSCAPE2.0" || first == b"ANIMEXTS1.0" => {}
-                    0xFF => inv.add_other(format!("GIF application {}", clean_text(first, 11))),
-                    _ => {}
-                }
-                pos = next;
-            }
-            Some(0x2C) => {
-                let Some(&f) = b.get(pos + 9) else { return };
-                pos += 10;
-                if f & 0x80 != 0 {
-                    pos += 3 * (1usize << ((f & 7) + 1));
-                }
-                let Some((_, next)) = gif_sub_blocks(b, pos + 1) else {
-                    return;
-                };
-                pos = next;
-            }
-            _ => return,
+    let blocks = walk.map(|w| w.blocks).unwrap_or_default();
+    for block in &blocks {
+        if let container::gif::Block::Extension { label, sub_blocks } = block {
+            gif_extension(b, *label, sub_blocks, inv);
         }
     }
 }
 
-/// The ranges of a chain of GIF sub-blocks starting at `pos`, and the position after it.
-fn gif_sub_blocks(b: &[u8], mut pos: usize) -> Option<(Vec<Range<usize>>, usize)> {
-    let mut blocks = Vec::new();
-    loop {
-        let len = usize::from(*b.get(pos)?);
-        pos += 1;
-        if len == 0 {
-            return Some((blocks, pos));
+/// A comment, XMP, ICC or other application extension of a GIF.
+fn gif_extension(b: &[u8], label: u8, blocks: &[Range<usize>], inv: &mut Inventory) {
+    let first = blocks.first().and_then(|r| b.get(r.clone())).unwrap_or(&[]);
+    let total: usize = blocks.iter().map(|r| r.len()).sum();
+    let joined = || -> Vec<u8> {
+        let mut v = Vec::with_capacity(total);
+        for r in blocks {
+            v.extend_from_slice(b.get(r.clone()).unwrap_or(&[]));
         }
-        blocks.push(pos..(pos + len).min(b.len()));
-        pos += len;
+        v
+    };
+    match label {
+        0xFE => inv.add_comment(&joined()),
+        0x01 => inv.add_other("GIF plain text".into()),
+        0xFF if first == b"XMP DataXMP" => {
+            // The packet is raw bytes followed by a 258-byte "magic trailer".
+            inv.add_xmp(total.saturating_sub(11 + 258));
+        }
+        0xFF if first == b"ICCRGBG1012" => {
+            let all = joined();
+            inv.add_icc(all.get(11..).unwrap_or(&[]));
+        }
+        0xFF if first == b"NETSCAPE2.0" || first == b"ANIMEXTS1.0" => {}
+        0xFF => inv.add_other(format!("GIF application {}", clean_text(first, 11))),
+        _ => {}
     }
 }
 
@@ -1345,7 +1235,10 @@ fn read_exif(tiff: &[u8], whole_file: bool, notes: &mut Vec<String>) -> ExifRead
                 let data = off
                     .zip(len)
                     .and_then(|(o, l)| slice(tiff, o as usize, l as usize));
-                match data.and_then(jpeg_size) {
+                match data
+                    .and_then(container::jpeg::first_frame)
+                    .and_then(|f| f.size())
+                {
                     Some((w, h)) => {
                         thumb.width = Some(w);
                         thumb.height = Some(h);

@@ -63,7 +63,8 @@
 //! compared with the fill exactly. Any other PNG layout is decoded whole with the `image`
 //! crate.
 
-use crate::container::{walk_png, PngWalk};
+use crate::container::jpeg;
+use crate::container::png::{walk as walk_png, Walk as PngWalk};
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
 use crate::ground::format::OutputFormat;
@@ -501,186 +502,9 @@ fn check_png_structure(bytes: &[u8], width: u32, height: u32) -> Result<PngWalk>
 // ---------------------------------------------------------------------------------------------
 // JPEG: structure
 
-/// One marker segment of the walk.
-#[derive(Debug, Clone)]
-struct Segment {
-    marker: u8,
-    data: std::ops::Range<usize>,
-}
-
-/// A restart marker inside entropy-coded data.
-#[derive(Debug, Clone, Copy)]
-struct Restart {
-    /// 0–7 (RST0–RST7).
-    n: u8,
-    /// Where the interval before it ends (its first 0xFF, fill bytes included).
-    at: usize,
-    /// Where the interval after it starts.
-    next: usize,
-}
-
-/// The entropy-coded data of one scan.
-#[derive(Debug, Clone)]
-struct ScanData {
-    start: usize,
-    /// Where the marker that ends the scan begins.
-    end: usize,
-    restarts: Vec<Restart>,
-}
-
-/// The verifier's walk of a whole JPEG.
-#[derive(Debug, Clone)]
-struct JpegWalk {
-    segments: Vec<Segment>,
-    scans: Vec<ScanData>,
-    /// Offset just after EOI.
-    end: usize,
-}
-
-/// The first 0xFF at or after `from`, eight bytes at a time (0xFF is rare in entropy-coded
-/// data: stuffed 0xFF00 pairs and markers only).
-fn find_ff(b: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let rest = b.get(from..)?;
-    let mut chunks = rest.chunks_exact(8);
-    let mut i = 0usize;
-    for c in chunks.by_ref() {
-        if let Ok(a) = <[u8; 8]>::try_from(c) {
-            // 0xFF bytes become 0x00; the lowest flagged byte is always a true zero.
-            let x = !u64::from_le_bytes(a);
-            let t = x.wrapping_sub(ONES) & !x & HIGHS;
-            if t != 0 {
-                return Some(from + i + (t.trailing_zeros() / 8) as usize);
-            }
-        }
-        i += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&x| x == 0xFF)
-        .map(|k| from + i + k)
-}
-
-/// Walks a JPEG from SOI to EOI, recording each scan's restart markers. Errors say where the
-/// structure broke.
-fn walk_jpeg(b: &[u8]) -> std::result::Result<JpegWalk, String> {
-    if b.get(..2) != Some(&[0xFF, 0xD8]) {
-        return Err("no JPEG start-of-image marker".into());
-    }
-    let mut segments = vec![Segment {
-        marker: 0xD8,
-        data: 2..2,
-    }];
-    let mut scans = Vec::new();
-    let mut pos = 2usize;
-    loop {
-        if b.get(pos) != Some(&0xFF) {
-            return Err(format!("expected a marker at byte {pos}"));
-        }
-        let mut m = pos + 1;
-        while b.get(m) == Some(&0xFF) {
-            m += 1;
-        }
-        let marker = *b.get(m).ok_or("file ends inside a marker")?;
-        pos = m + 1;
-        match marker {
-            0xD9 => {
-                segments.push(Segment {
-                    marker,
-                    data: pos..pos,
-                });
-                return Ok(JpegWalk {
-                    segments,
-                    scans,
-                    end: pos,
-                });
-            }
-            0x01 | 0xD0..=0xD7 => {
-                segments.push(Segment {
-                    marker,
-                    data: pos..pos,
-                });
-                continue;
-            }
-            0x00 => return Err(format!("stray 0xFF00 at byte {}", m - 1)),
-            _ => {}
-        }
-        let len = b
-            .get(pos..pos + 2)
-            .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
-            .ok_or("file ends inside a segment length")?;
-        if len < 2 || pos + len > b.len() {
-            return Err(format!("segment 0x{marker:02X} runs past the end"));
-        }
-        segments.push(Segment {
-            marker,
-            data: pos + 2..pos + len,
-        });
-        pos += len;
-        if marker == 0xDA {
-            let scan = scan_entropy_data(b, pos)?;
-            pos = scan.end;
-            scans.push(scan);
-        }
-    }
-}
-
-/// Scans entropy-coded data from `start` to the marker that ends it, recording restart markers.
-fn scan_entropy_data(b: &[u8], start: usize) -> std::result::Result<ScanData, String> {
-    let mut restarts = Vec::new();
-    let mut pos = start;
-    loop {
-        let ff = find_ff(b, pos).ok_or("file ends inside scan data (no end-of-image marker)")?;
-        // Fill bytes (0xFF 0xFF …) may precede a marker.
-        let mut code_at = ff + 1;
-        while b.get(code_at) == Some(&0xFF) {
-            code_at += 1;
-        }
-        match b.get(code_at) {
-            None => return Err("file ends inside scan data".into()),
-            Some(0x00) if code_at == ff + 1 => pos = code_at + 1,
-            Some(0x00) => return Err(format!("fill bytes before 0xFF00 at byte {ff}")),
-            Some(&m @ 0xD0..=0xD7) => {
-                restarts.push(Restart {
-                    n: m - 0xD0,
-                    at: ff,
-                    next: code_at + 1,
-                });
-                pos = code_at + 1;
-            }
-            Some(_) => {
-                return Ok(ScanData {
-                    start,
-                    end: ff,
-                    restarts,
-                })
-            }
-        }
-    }
-}
-
-fn jpeg_marker_name(m: u8) -> String {
-    match m {
-        0xD8 => "SOI".into(),
-        0xD9 => "EOI".into(),
-        0xDB => "DQT".into(),
-        0xC4 => "DHT".into(),
-        0xDD => "DRI".into(),
-        0xDA => "SOS".into(),
-        0xE0 => "APP0".into(),
-        0xC0..=0xCF => format!("SOF{}", m - 0xC0),
-        0xD0..=0xD7 => format!("RST{}", m - 0xD0),
-        0xE1..=0xEF => format!("APP{}", m - 0xE0),
-        0xFE => "COM".into(),
-        other => format!("0x{other:02X}"),
-    }
-}
-
 /// What the structure check establishes about a JPEG.
 struct JpegStructure {
-    walk: JpegWalk,
+    walk: jpeg::Walk,
     names: Vec<String>,
     tolerance: u8,
     margin: u32,
@@ -689,10 +513,13 @@ struct JpegStructure {
 /// Checks the marker allowlist, trailing bytes, SOF size and components; derives the colour
 /// tolerance from the file's DC quantisation steps and the edge margin from its sampling.
 fn check_jpeg_structure(bytes: &[u8], width: u32, height: u32) -> Result<JpegStructure> {
-    let walk = walk_jpeg(bytes).map_err(fail)?;
+    let walk = jpeg::walk(bytes).map_err(fail)?;
     let trailing = bytes.len().saturating_sub(walk.end);
     if trailing > 0 {
         return Err(fail(format!("{trailing} bytes follow EOI")));
+    }
+    if let Some(at) = walk.scans.iter().find_map(|s| s.fill_before_stuffing) {
+        return Err(fail(format!("fill bytes before 0xFF00 at byte {at}")));
     }
     let mut dc_steps = [0u16; 4];
     let mut components: Vec<u8> = Vec::new(); // quantisation table per component
@@ -703,28 +530,31 @@ fn check_jpeg_structure(bytes: &[u8], width: u32, height: u32) -> Result<JpegStr
         if !jpeg_marker_allowed(s.marker) || (s.marker == 0xE0 && !data.starts_with(b"JFIF\0")) {
             return Err(fail(format!(
                 "segment {} outside the allowlist",
-                jpeg_marker_name(s.marker)
+                jpeg::marker_name(s.marker)
             )));
         }
         match s.marker {
             0xDB => read_dqt_dc(data, &mut dc_steps).map_err(fail)?,
             0xC0..=0xC2 => {
                 frames += 1;
-                let h = data.get(1..3).map(|v| u16::from_be_bytes([v[0], v[1]]));
-                let w = data.get(3..5).map(|v| u16::from_be_bytes([v[0], v[1]]));
-                if (w.map(u32::from), h.map(u32::from)) != (Some(width), Some(height)) {
+                let frame = jpeg::Frame {
+                    marker: s.marker,
+                    payload: data,
+                };
+                if frame.size() != Some((width, height)) {
                     return Err(fail(format!("SOF size differs from {width}×{height}")));
                 }
-                let n = data.get(5).copied().unwrap_or(0);
+                let n = frame.component_count().unwrap_or(0);
                 if n != 1 && n != 3 {
                     return Err(fail(format!("{n} colour components (expected 1 or 3)")));
                 }
-                components = (0..usize::from(n))
-                    .filter_map(|i| data.get(6 + i * 3 + 2).copied())
-                    .collect();
-                for i in 0..usize::from(n) {
-                    let hv = data.get(6 + i * 3 + 1).copied().unwrap_or(0x44);
-                    max_sampling = max_sampling.max(hv >> 4).max(hv & 15);
+                let declared = frame
+                    .components()
+                    .ok_or_else(|| fail("the frame header is cut short"))?;
+                components.clear();
+                for (_, h, v, tq) in declared {
+                    components.push(tq);
+                    max_sampling = max_sampling.max(h).max(v);
                 }
             }
             _ => {}
@@ -748,7 +578,7 @@ fn check_jpeg_structure(bytes: &[u8], width: u32, height: u32) -> Result<JpegStr
     let names = walk
         .segments
         .iter()
-        .map(|s| jpeg_marker_name(s.marker))
+        .map(|s| jpeg::marker_name(s.marker))
         .collect();
     Ok(JpegStructure {
         walk,
@@ -1053,7 +883,7 @@ fn grid(h: usize, v: usize, hmax: usize, vmax: usize, vis: (usize, usize), q: u1
 fn by_intervals(
     bytes: &[u8],
     seq: &reader::Sequential,
-    scan: &ScanData,
+    scan: &jpeg::Scan,
     boxes: &[PixelBox],
     fill: Rgb,
     target: [f64; 3],
@@ -1136,7 +966,7 @@ fn whole(bytes: &[u8], boxes: &[PixelBox], fill: Rgb, target: [f64; 3]) -> Resul
 fn check_intervals(
     bytes: &[u8],
     seq: &reader::Sequential,
-    scan: &ScanData,
+    scan: &jpeg::Scan,
     check: &mut BlockCheck<'_>,
 ) -> Result<std::result::Result<(), Decline>> {
     if scan.start != seq.data_start {
@@ -1660,7 +1490,7 @@ mod tests {
 
     /// Offsets of the restart markers in a file's scan data.
     fn restarts(jpg: &[u8]) -> Vec<usize> {
-        let w = walk_jpeg(jpg).unwrap();
+        let w = jpeg::walk(jpg).unwrap();
         w.scans[0].restarts.iter().map(|r| r.at).collect()
     }
 
@@ -1883,29 +1713,5 @@ mod tests {
             }
             let _ = verify(&m, fmt, w, h, boxes, Rgb::BLACK);
         }
-    }
-
-    #[test]
-    fn find_ff_agrees_with_a_plain_search() {
-        let mut s = 1u32;
-        for len in 0..70 {
-            let mut b: Vec<u8> = (0..len)
-                .map(|_| {
-                    s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                    (s >> 24) as u8 & 0xFE
-                })
-                .collect();
-            for from in 0..=len {
-                assert_eq!(find_ff(&b, from), None);
-            }
-            for at in 0..len {
-                b[at] = 0xFF;
-                for from in 0..=len {
-                    let want = b[from..].iter().position(|&x| x == 0xFF).map(|k| from + k);
-                    assert_eq!(find_ff(&b, from), want, "len {len} at {at} from {from}");
-                }
-            }
-        }
-        assert_eq!(find_ff(&[1, 2], 5), None);
     }
 }

@@ -20,6 +20,7 @@ pub mod transform;
 pub mod wipe;
 pub mod writer;
 
+use crate::container;
 use crate::ground::clock::{with_own_clock, Clock};
 use crate::ground::colour::Rgb;
 use crate::ground::error::Error;
@@ -362,23 +363,15 @@ fn lossless_reason(repadded: usize, how: &[String]) -> String {
     )
 }
 
-/// The marker segments before the first scan, as (marker, payload), in file order. Stops
-/// quietly at the first scan or where the structure breaks: callers read what is there.
-fn header_segments(b: &[u8]) -> Vec<(u8, &[u8])> {
-    crate::inventory::jpeg_header_segments(b)
-        .into_iter()
-        .filter_map(|(marker, payload)| Some((marker, b.get(payload)?)))
-        .collect()
-}
-
 /// The EXIF orientation (1–8) of a JPEG, read the way the `image` crate's JPEG decoder reads it
 /// (the last APP1 `Exif` segment before the first scan); 1 when absent or unreadable. The one
 /// source of a JPEG's orientation for every path (lossless, pixels, inspect) and every build,
 /// so the picture the page shows and the file it exports always agree.
 pub fn exif_orientation(input: &[u8]) -> u8 {
-    header_segments(input)
+    container::jpeg::header_segments(input)
         .into_iter()
         .rev()
+        .filter_map(|(marker, payload)| Some((marker, input.get(payload)?)))
         .find(|(marker, p)| *marker == 0xE1 && p.len() > 6 && p.starts_with(b"Exif\0\0"))
         .and_then(|(_, p)| image::metadata::Orientation::from_exif_chunk(p.get(6..)?))
         .map(|o| o.to_exif())
@@ -389,25 +382,19 @@ pub fn exif_orientation(input: &[u8]) -> u8 {
 /// the reader will see them (a one-component image samples 1×1); `None` when the header is
 /// missing or malformed (the reader then decides).
 fn frame_layout(input: &[u8]) -> Option<(u32, u32, usize, usize)> {
-    let (_, sof) = header_segments(input)
-        .into_iter()
-        .find(|(m, _)| (0xC0..=0xCF).contains(m) && ![0xC4, 0xC8, 0xCC].contains(m))?;
-    let h = u32::from(u16::from_be_bytes([*sof.get(1)?, *sof.get(2)?]));
-    let w = u32::from(u16::from_be_bytes([*sof.get(3)?, *sof.get(4)?]));
-    let n = usize::from(*sof.get(5)?);
-    if n == 1 {
+    let frame = container::jpeg::first_frame(input)?;
+    let (w, h) = frame.size()?;
+    if frame.component_count()? == 1 {
         return Some((w, h, 1, 1));
     }
-    let comps = sof.get(6..6 + 3 * n)?;
-    let hmax = comps
-        .chunks_exact(3)
-        .map(|c| usize::from(c[1] >> 4))
-        .max()?;
-    let vmax = comps
-        .chunks_exact(3)
-        .map(|c| usize::from(c[1] & 15))
-        .max()?;
-    Some((w, h, hmax.max(1), vmax.max(1)))
+    let (mut hmax, mut vmax) = (0, 0);
+    let mut any = false;
+    for (_, h, v, _) in frame.components()? {
+        hmax = hmax.max(usize::from(h));
+        vmax = vmax.max(usize::from(v));
+        any = true;
+    }
+    any.then_some((w, h, hmax.max(1), vmax.max(1)))
 }
 
 /// The stored width and height of a JPEG from its frame header (SOF), without decoding.
@@ -416,17 +403,10 @@ pub fn frame_size(input: &[u8]) -> Result<(u32, u32), Error> {
         format: "JPEG",
         detail: detail.into(),
     };
-    let sof = header_segments(input)
-        .into_iter()
-        .find(|(m, _)| (0xC0..=0xCF).contains(m) && ![0xC4, 0xC8, 0xCC].contains(m))
-        .ok_or_else(|| corrupt("it has no frame header before its image data"))?;
-    match sof.1.get(1..5) {
-        Some(&[h0, h1, w0, w1]) => Ok((
-            u32::from(u16::from_be_bytes([w0, w1])),
-            u32::from(u16::from_be_bytes([h0, h1])),
-        )),
-        _ => Err(corrupt("its frame header is cut short")),
-    }
+    container::jpeg::first_frame(input)
+        .ok_or_else(|| corrupt("it has no frame header before its image data"))?
+        .size()
+        .ok_or_else(|| corrupt("its frame header is cut short"))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use super::huffman::{Decoder, Spec, FAST_BITS};
 use super::{corrupt, unsupported, Coefficients, Component, Decline};
+use crate::container::jpeg::{marker_at, scan_data, segment_at, MarkerError, SegmentError};
 
 /// Component as declared in SOF, before storage is allocated.
 #[derive(Debug, Clone, Copy)]
@@ -107,14 +108,13 @@ enum Step<'a> {
 /// Reads the marker at `*pos` and its segment, and moves `*pos` past them.
 fn next_step<'a>(input: &'a [u8], pos: &mut usize) -> Result<Step<'a>, Decline> {
     // Find the marker: 0xFF, any fill 0xFF, then the code.
-    if input.get(*pos) != Some(&0xFF) {
-        return corrupt(format!("expected a marker at byte {pos}"));
-    }
-    while input.get(*pos) == Some(&0xFF) {
-        *pos += 1;
-    }
-    let marker = byte(input, *pos)?;
-    *pos += 1;
+    let (marker, after) = marker_at(input, *pos).map_err(|e| {
+        Decline::Corrupt(match e {
+            MarkerError::NotAMarker => format!("expected a marker at byte {pos}"),
+            MarkerError::EndsInMarker => "a segment is shorter than its contents".into(),
+        })
+    })?;
+    *pos = after;
     match marker {
         0xD9 => return Ok(Step::End),
         0xD8 => return corrupt("a second start-of-image marker"),
@@ -122,12 +122,16 @@ fn next_step<'a>(input: &'a [u8], pos: &mut usize) -> Result<Step<'a>, Decline> 
         0x00 => return corrupt("a stray 0xFF00 between segments"),
         _ => {}
     }
-    let len = be16(input, *pos)?;
-    if len < 2 || *pos + len > input.len() {
+    let (data, next) = segment_at(input, *pos).map_err(|e| {
+        Decline::Corrupt(match e {
+            SegmentError::EndsInLength => "the file ends inside a segment".into(),
+            SegmentError::RunsPast => format!("segment 0x{marker:02X} runs past the end"),
+        })
+    })?;
+    let Some(seg) = input.get(data) else {
         return corrupt(format!("segment 0x{marker:02X} runs past the end"));
-    }
-    let seg = &input[*pos + 2..*pos + len];
-    *pos += len;
+    };
+    *pos = next;
     Ok(Step::Segment(marker, seg))
 }
 
@@ -772,18 +776,9 @@ impl<'a> Bits<'a> {
 
     /// The offset of the marker that ends the scan (skipping any stray bytes before it).
     fn end(&self) -> Result<usize, Decline> {
-        let mut p = self.pos;
-        loop {
-            let rest = self.data.get(p..).unwrap_or(&[]);
-            let Some(i) = rest.iter().position(|&x| x == 0xFF) else {
-                return corrupt("the file ends inside scan data");
-            };
-            p += i;
-            match self.data.get(p + 1) {
-                None => return corrupt("the file ends inside scan data"),
-                Some(0x00) | Some(0xD0..=0xD7) | Some(0xFF) => p += 1,
-                Some(_) => return Ok(p),
-            }
+        match scan_data(self.data, self.pos) {
+            Ok(scan) => Ok(scan.end),
+            Err(_) => corrupt("the file ends inside scan data"),
         }
     }
 }
