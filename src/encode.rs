@@ -988,7 +988,7 @@ mod tests {
                 height: h / 2 + 1,
             };
             let mut img = photo(w, h);
-            crate::burn::burn(&mut img, &[b], crate::ground::colour::Rgb::BLACK);
+            crate::raster::burn::burn(&mut img, &[b], crate::ground::colour::Rgb::BLACK);
             assert_photo_png(&img, &[b]);
         }
         // Many blocks, and rows longer than a block.

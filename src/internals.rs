@@ -8,15 +8,15 @@
 
 /// Boxes to whole pixels, and burning them in.
 pub mod burn {
-    pub use crate::burn::burn;
     pub use crate::ground::geometry::resolve;
+    pub use crate::raster::burn::burn;
 }
 
 /// Bytes to the picture a person sees.
 pub mod decode {
-    #[cfg(feature = "all-formats")]
-    pub use crate::decode::flatten;
     pub use crate::decode::{decode, Decoded};
+    #[cfg(feature = "all-formats")]
+    pub use crate::raster::flatten::flatten;
 }
 
 /// Pixels to a new file.

@@ -2,7 +2,6 @@
 //! from the pixels alone. Pure Rust with no WebAssembly types; `wasm.rs` and the `occlude` CLI
 //! are thin layers over [`redact`], [`inspect`] and [`preview`].
 
-pub mod burn;
 pub mod container;
 pub mod decode;
 pub mod encode;
@@ -13,8 +12,8 @@ mod ground;
 pub mod internals;
 pub mod inventory;
 pub mod jpeg;
-pub mod orient;
 pub mod png_read;
+mod raster;
 pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
@@ -145,7 +144,7 @@ pub fn redact_timed(
     let mut img = decoded.image;
     let (w, h) = img.dimensions();
     let pixel_boxes = ground::geometry::resolve(boxes, w, h)?;
-    burn::burn(&mut img, &pixel_boxes, options.fill);
+    raster::burn::burn(&mut img, &pixel_boxes, options.fill);
     let t2 = now();
     let out_format = format.unwrap_or_else(|| default_output(decoded.format));
     let bytes = encode::encode(&img, out_format, options.quality)?;

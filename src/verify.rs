@@ -1092,7 +1092,7 @@ mod tests {
 
     fn burned(w: u32, h: u32, boxes: &[PixelBox], fill: Rgb) -> RgbImage {
         let mut img = noisy(w, h, 7);
-        crate::burn::burn(&mut img, boxes, fill);
+        crate::raster::burn::burn(&mut img, boxes, fill);
         img
     }
 
