@@ -211,7 +211,7 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
     }
     let data = prepared(bytes, format)?;
     if format == InputFormat::Png {
-        let h = crate::png_read::header(&data)?;
+        let h = crate::codec::png::read::header(&data)?;
         return Ok(Header {
             format,
             width: h.width,
@@ -362,7 +362,7 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
             (img, 0, false, crate::jpeg::exif_orientation(bytes))
         }
         InputFormat::Png => {
-            let png = crate::png_read::decode(&prepared(bytes, format)?)?;
+            let png = crate::codec::png::read::decode(&prepared(bytes, format)?)?;
             let (w, h) = (png.header.width, png.header.height);
             let (flat, hidden, translucent) = if png.header.alpha {
                 flatten_rgba(w, h, &png.data, background)

@@ -21,7 +21,8 @@ pub mod decode {
 
 /// Pixels to a new file.
 pub mod encode {
-    pub use crate::encode::{encode, png_content, PngContent};
+    pub use crate::codec::encode::encode;
+    pub use crate::codec::png::write::{png_content, PngContent};
 }
 
 /// The check of a produced file.

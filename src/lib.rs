@@ -2,9 +2,9 @@
 //! from the pixels alone. Pure Rust with no WebAssembly types; `wasm.rs` and the `occlude` CLI
 //! are thin layers over [`redact`], [`inspect`] and [`preview`].
 
+mod codec;
 pub mod container;
 pub mod decode;
-pub mod encode;
 #[doc(hidden)]
 pub mod fuzzing;
 mod ground;
@@ -12,7 +12,6 @@ mod ground;
 pub mod internals;
 pub mod inventory;
 pub mod jpeg;
-pub mod png_read;
 mod raster;
 pub mod verify;
 
@@ -147,7 +146,7 @@ pub fn redact_timed(
     raster::burn::burn(&mut img, &pixel_boxes, options.fill);
     let t2 = now();
     let out_format = format.unwrap_or_else(|| default_output(decoded.format));
-    let bytes = encode::encode(&img, out_format, options.quality)?;
+    let bytes = codec::encode::encode(&img, out_format, options.quality)?;
     drop(img);
     let t3 = now();
     let verification = verify::verify(&bytes, out_format, w, h, &pixel_boxes, options.fill)?;
@@ -263,8 +262,8 @@ pub fn warm_up() -> Result<()> {
         ])
     });
     let boxes = [Rect::new(16.0, 16.0, 200.0, 100.0)];
-    let jpeg = encode::encode(&picture, OutputFormat::Jpeg, DEFAULT_QUALITY)?;
-    let png = encode::encode(&picture, OutputFormat::Png, DEFAULT_QUALITY)?;
+    let jpeg = codec::encode::encode(&picture, OutputFormat::Jpeg, DEFAULT_QUALITY)?;
+    let png = codec::encode::encode(&picture, OutputFormat::Png, DEFAULT_QUALITY)?;
     let to = |format| Options {
         format: Some(format),
         ..Options::default()

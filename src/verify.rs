@@ -63,6 +63,7 @@
 //! compared with the fill exactly. Any other PNG layout is decoded whole with the `image`
 //! crate.
 
+use crate::codec::png::filter::unfilter;
 use crate::container::jpeg;
 use crate::container::png::{walk as walk_png, Walk as PngWalk};
 use crate::ground::colour::Rgb;
@@ -327,73 +328,6 @@ fn check_png_row(
     Ok(())
 }
 
-/// Reverses PNG filter `filter` (0–4) for 3-byte pixels: `cur` = row `data` unfiltered against
-/// `prev`, the unfiltered row above (all zero above the first row).
-fn unfilter(filter: u8, data: &[u8], prev: &[u8], cur: &mut [u8]) {
-    let n = data.len().min(prev.len()).min(cur.len());
-    let (data, prev, cur) = (&data[..n], &prev[..n], &mut cur[..n]);
-    match filter {
-        1 => {
-            let mut a = [0u8; 3];
-            for (c, d) in cur.chunks_exact_mut(3).zip(data.chunks_exact(3)) {
-                for k in 0..3 {
-                    a[k] = d[k].wrapping_add(a[k]);
-                    c[k] = a[k];
-                }
-            }
-        }
-        2 => {
-            for ((c, &d), &p) in cur.iter_mut().zip(data).zip(prev) {
-                *c = d.wrapping_add(p);
-            }
-        }
-        3 => {
-            let mut a = [0u8; 3];
-            for ((c, d), p) in cur
-                .chunks_exact_mut(3)
-                .zip(data.chunks_exact(3))
-                .zip(prev.chunks_exact(3))
-            {
-                for k in 0..3 {
-                    let avg = ((u16::from(a[k]) + u16::from(p[k])) / 2) as u8;
-                    a[k] = d[k].wrapping_add(avg);
-                    c[k] = a[k];
-                }
-            }
-        }
-        4 => {
-            let (mut a, mut ul) = ([0u8; 3], [0u8; 3]);
-            for ((c, d), p) in cur
-                .chunks_exact_mut(3)
-                .zip(data.chunks_exact(3))
-                .zip(prev.chunks_exact(3))
-            {
-                for k in 0..3 {
-                    a[k] = d[k].wrapping_add(paeth(a[k], p[k], ul[k]));
-                    c[k] = a[k];
-                    ul[k] = p[k];
-                }
-            }
-        }
-        _ => cur.copy_from_slice(data),
-    }
-}
-
-/// The Paeth predictor of the PNG specification: whichever of left, up and upper-left is
-/// nearest to left + up − upper-left, ties in that order.
-fn paeth(a: u8, b: u8, c: u8) -> u8 {
-    let (ia, ib, ic) = (i16::from(a), i16::from(b), i16::from(c));
-    let p = ia + ib - ic;
-    let (pa, pb, pc) = ((p - ia).abs(), (p - ib).abs(), (p - ic).abs());
-    if pa <= pb && pa <= pc {
-        a
-    } else if pb <= pc {
-        b
-    } else {
-        c
-    }
-}
-
 /// The general path for any other PNG layout: a full decode with the `png` crate.
 fn check_png_decoded(
     bytes: &[u8],
@@ -402,7 +336,7 @@ fn check_png_decoded(
     boxes: &[PixelBox],
     fill: Rgb,
 ) -> Result<usize> {
-    let img = crate::png_read::decode(bytes)
+    let img = crate::codec::png::read::decode(bytes)
         .map_err(|e| fail(format!("the new file does not decode: {e}")))?;
     let seen = &img.header;
     if seen.alpha {
@@ -1076,7 +1010,8 @@ fn check_intervals(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encode::encode;
+    use crate::codec::encode::encode;
+    use crate::codec::png::filter::paeth;
     use crate::ground::geometry::Rect;
     use crate::jpeg::{reader, wipe, writer, Coefficients};
     use image::RgbImage;

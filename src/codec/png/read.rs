@@ -263,7 +263,7 @@ mod tests {
         ihdr.extend_from_slice(&[8, 2, 0, 0, 1]);
         let idat = miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6);
         for (kind, body) in [(b"IHDR", &ihdr[..]), (b"IDAT", &idat[..]), (b"IEND", &[])] {
-            crate::encode::put_chunk(&mut out, kind, body);
+            crate::codec::png::chunk::put_chunk(&mut out, kind, body);
         }
         out
     }
