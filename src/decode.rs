@@ -452,9 +452,13 @@ mod tests {
             width: 8.0,
             height: 8.0,
         }];
-        let out =
-            crate::redact(&fixture("jpeg-baseline.jpg"), &boxes, &Default::default()).unwrap();
-        assert_eq!(out.report.path, crate::jpeg::Path::Lossless);
+        let out = crate::pipeline::redact::redact(
+            &fixture("jpeg-baseline.jpg"),
+            &boxes,
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(out.report.path, crate::pipeline::redact::Path::Lossless);
         let png = decode(&fixture("png-rgb8.png"), Rgb::WHITE).unwrap();
         assert_eq!(png.image.dimensions(), (96, 64));
     }

@@ -24,9 +24,7 @@ use crate::container;
 use crate::ground::clock::{with_own_clock, Clock};
 use crate::ground::colour::Rgb;
 use crate::ground::error::Error;
-use crate::ground::format::{default_output, InputFormat, OutputFormat};
 use crate::ground::geometry::{PixelBox, Rect};
-use serde::Serialize;
 use std::fmt;
 
 /// `ZIGZAG[k]` is the natural (row-major, row = vertical frequency) index of the k-th
@@ -214,155 +212,6 @@ pub fn lossless_timed(
     })
 }
 
-/// Which way [`crate::redact`] produced the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Path {
-    /// JPEG to JPEG in the DCT domain: only the blocks under the (grown) boxes changed (and
-    /// partial edge blocks were re-padded, their visible pixels changing by requantisation only).
-    Lossless,
-    /// Decode, burn, encode.
-    Pixels,
-}
-
-/// What [`try_redact`] did: a finished redaction, or why the pixel path must run.
-#[derive(Debug, Clone)]
-pub enum Attempt {
-    Done(Box<crate::Redaction>),
-    Fallback(String),
-}
-
-/// The lossless branch of [`crate::redact`]: runs when the input is a JPEG and the output is
-/// JPEG; verifies its output with the grown boxes. Errors only for what the pixel path would
-/// refuse just the same (bad boxes, an image over the size limit).
-pub fn try_redact(
-    input: &[u8],
-    boxes: &[Rect],
-    options: &crate::Options,
-    now: Clock<'_>,
-) -> Result<Attempt, Error> {
-    let t0 = now();
-    let input_format = match crate::ground::format::sniff(input) {
-        Ok(f) => f,
-        Err(_) => {
-            return Ok(Attempt::Fallback(
-                "the input is not a readable image".into(),
-            ))
-        }
-    };
-    if input_format != InputFormat::Jpeg {
-        return Ok(Attempt::Fallback(format!(
-            "the input is {}, not JPEG",
-            input_format.name()
-        )));
-    }
-    let out_format = options
-        .format
-        .unwrap_or_else(|| default_output(input_format));
-    if out_format != OutputFormat::Jpeg {
-        return Ok(Attempt::Fallback(
-            "PNG output was chosen (the lossless path writes JPEG only)".into(),
-        ));
-    }
-    let orientation = exif_orientation(input);
-    // A turn that cannot be exact is known from the frame header: fall back before reading
-    // (and then throwing away) every coefficient.
-    if let Some((w, h, hmax, vmax)) = frame_layout(input) {
-        if let Err(d) = transform::turn_is_exact(w, h, hmax, vmax, orientation) {
-            return Ok(Attempt::Fallback(d.to_string()));
-        }
-    }
-    let out = match lossless_timed(input, orientation, boxes, options.fill, now) {
-        Ok(out) => out,
-        Err(Decline::Fatal(e)) => return Err(e),
-        Err(d) => return Ok(Attempt::Fallback(d.to_string())),
-    };
-    let t1 = now();
-    let verification = match crate::verify::verify(
-        &out.bytes,
-        OutputFormat::Jpeg,
-        out.width,
-        out.height,
-        &out.boxes,
-        options.fill,
-    ) {
-        Ok(v) => v,
-        // The lossless file is withheld; the pixel path's file is verified in its turn.
-        Err(e) => {
-            return Ok(Attempt::Fallback(format!(
-                "the lossless output failed verification ({e})"
-            )))
-        }
-    };
-    let t2 = now();
-    let [read, turn, wipe_ms, write] = out.timings_ms;
-    let pre = (t1 - t0) - (read + turn + wipe_ms + write); // sniff and EXIF lookup
-    let (mw, mh) = out.mcu;
-    let mut how = vec![format!("boxes grew to the {mw}×{mh} MCU grid")];
-    if orientation != 1 {
-        how.push(format!("EXIF orientation {orientation} turned losslessly"));
-    }
-    if out.progressive_input {
-        how.push("progressive input rewritten as baseline".into());
-    }
-    let report = crate::Report {
-        input_format,
-        input_bytes: input.len(),
-        output_format: OutputFormat::Jpeg,
-        output_bytes: out.bytes.len(),
-        quality: None,
-        width: out.width,
-        height: out.height,
-        boxes: out.boxes.clone(),
-        fill: options.fill,
-        orientation,
-        alpha_flattened: false,
-        background: options.background,
-        frames_dropped: 0,
-        hidden_under_transparent: 0,
-        verification,
-        timings: crate::Timings {
-            decode_ms: pre.max(0.0) + read + turn,
-            burn_ms: wipe_ms,
-            encode_ms: write,
-            verify_ms: t2 - t1,
-        },
-        suggested_name: format!("redacted.{}", OutputFormat::Jpeg.extension()),
-        path: Path::Lossless,
-        path_reason: lossless_reason(out.repadded.changed, &how),
-    };
-    Ok(Attempt::Done(Box::new(crate::Redaction {
-        bytes: out.bytes,
-        report,
-    })))
-}
-
-/// The report's `pathReason` for a lossless export: `repadded` edge blocks were re-padded,
-/// `how` lists the other notes.
-fn lossless_reason(repadded: usize, how: &[String]) -> String {
-    if repadded == 0 {
-        return format!(
-            "lossless: only the boxes changed. JPEG to JPEG in the DCT domain: blocks outside \
-             the boxes keep their exact coefficients ({}); the source's quantisation tables are \
-             kept, so the quality option does not apply",
-            how.join("; ")
-        );
-    }
-    let (blocks, their) = if repadded == 1 {
-        ("edge block was", "its")
-    } else {
-        ("edge blocks were", "their")
-    };
-    format!(
-        "lossless: only the boxes changed (and {repadded} {blocks} re-padded to remove hidden \
-         data beyond the image edge). JPEG to JPEG in the DCT domain: every other block outside \
-         the boxes keeps its exact coefficients; the re-padded blocks lie along the right and \
-         bottom edges and {their} visible pixels changed only by requantisation ({}); the \
-         source's quantisation tables are kept, so the quality option does not apply",
-        how.join("; ")
-    )
-}
-
 /// The EXIF orientation (1–8) of a JPEG, read the way the `image` crate's JPEG decoder reads it
 /// (the last APP1 `Exif` segment before the first scan); 1 when absent or unreadable. The one
 /// source of a JPEG's orientation for every path (lossless, pixels, inspect) and every build,
@@ -381,7 +230,7 @@ pub fn exif_orientation(input: &[u8]) -> u8 {
 /// Stored width and height and the largest sampling factors from a JPEG's frame header, as
 /// the reader will see them (a one-component image samples 1×1); `None` when the header is
 /// missing or malformed (the reader then decides).
-fn frame_layout(input: &[u8]) -> Option<(u32, u32, usize, usize)> {
+pub fn frame_layout(input: &[u8]) -> Option<(u32, u32, usize, usize)> {
     let frame = container::jpeg::first_frame(input)?;
     let (w, h) = frame.size()?;
     if frame.component_count()? == 1 {
@@ -409,13 +258,13 @@ pub fn frame_size(input: &[u8]) -> Result<(u32, u32), Error> {
         .ok_or_else(|| corrupt("its frame header is cut short"))
 }
 
-#[cfg(test)]
+// The full build only: it compares with the `image` crate's JPEG decoder.
+#[cfg(all(test, feature = "all-formats"))]
 mod tests {
     use super::*;
 
     /// The orientation read here is the one the `image` crate's JPEG decoder reads, on every
     /// fixture (the pixel path of the full build decodes with it).
-    #[cfg(feature = "all-formats")]
     #[test]
     fn exif_orientation_matches_the_image_crate() {
         use image::ImageDecoder;
@@ -443,30 +292,5 @@ mod tests {
             checked += 1;
         }
         assert!(checked >= 10, "only {checked} JPEG fixtures");
-    }
-
-    #[test]
-    fn the_reason_says_when_edge_blocks_were_repadded() {
-        let how = ["boxes grew to the 16×16 MCU grid".to_string()];
-        let none = lossless_reason(0, &how);
-        assert!(
-            none.starts_with("lossless: only the boxes changed. "),
-            "{none}"
-        );
-        assert!(none.contains("16×16") && !none.contains("re-padded"));
-        let one = lossless_reason(1, &how);
-        assert!(
-            one.starts_with(
-                "lossless: only the boxes changed (and 1 edge block was re-padded to remove \
-                 hidden data beyond the image edge)"
-            ),
-            "{one}"
-        );
-        let many = lossless_reason(37, &how);
-        assert!(
-            many.contains("(and 37 edge blocks were re-padded"),
-            "{many}"
-        );
-        assert!(many.contains("requantisation") && many.contains("16×16"));
     }
 }
