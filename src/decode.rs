@@ -192,7 +192,7 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
     if format == InputFormat::Jpeg {
         // Read from the frame header by Occlude's own code in every build, so the core and the
         // full module describe a JPEG identically (and as the decoder will see it).
-        let (width, height) = crate::jpeg::frame_size(bytes)?;
+        let (width, height) = crate::codec::jpeg::frame_size(bytes)?;
         check_size(width, height)?;
         if width == 0 || height == 0 {
             return Err(Error::Corrupt {
@@ -204,7 +204,7 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
             format,
             width,
             height,
-            orientation: crate::jpeg::exif_orientation(bytes),
+            orientation: crate::codec::jpeg::exif_orientation(bytes),
             alpha_channel: false,
             frames: 1,
         });
@@ -288,11 +288,11 @@ fn with_image_crate(
 
 /// Decodes a JPEG's pixels (as stored, before orientation) at 1/`denom` of their size
 /// (1, 2, 4 or 8): the one place the JPEG pixel decoder is chosen. Occlude's own decoder
-/// ([`crate::jpeg::pixels`]) goes first; a file it declines (arithmetic coding, 12-bit, CMYK,
+/// ([`crate::codec::jpeg::pixels`]) goes first; a file it declines (arithmetic coding, 12-bit, CMYK,
 /// damage its strict reader refuses) goes to the `image` crate's decoder at full size in the
 /// full build, and makes the core build ask for the full module.
 fn jpeg_pixels(bytes: &[u8], denom: u32) -> Result<RgbImage> {
-    use crate::jpeg::{pixels, Decline};
+    use crate::codec::jpeg::{pixels, Decline};
     let declined = match pixels::decode_scaled(bytes, denom) {
         Ok(px) => match RgbImage::from_raw(px.width, px.height, px.rgb) {
             Some(img) => return Ok(img),
@@ -338,7 +338,7 @@ pub fn decode_for_preview(
             .unwrap_or(1)
     };
     let d = decode_scaled(bytes, background, pick)?;
-    let (w, h) = match (d.format, crate::jpeg::frame_size(bytes)) {
+    let (w, h) = match (d.format, crate::codec::jpeg::frame_size(bytes)) {
         (InputFormat::Jpeg, Ok((w, h))) if d.orientation >= 5 => (h, w),
         (InputFormat::Jpeg, Ok((w, h))) => (w, h),
         _ => d.image.dimensions(),
@@ -354,12 +354,12 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
     let frames = frame_count(bytes, format);
     let (flat, hidden_under_transparent, had_alpha, orientation) = match format {
         InputFormat::Jpeg => {
-            let denom = match crate::jpeg::frame_size(bytes) {
+            let denom = match crate::codec::jpeg::frame_size(bytes) {
                 Ok((w, h)) => pick(w, h),
                 Err(_) => 1,
             };
             let img = jpeg_pixels(bytes, denom)?;
-            (img, 0, false, crate::jpeg::exif_orientation(bytes))
+            (img, 0, false, crate::codec::jpeg::exif_orientation(bytes))
         }
         InputFormat::Png => {
             let png = crate::codec::png::read::decode(&prepared(bytes, format)?)?;

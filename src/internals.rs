@@ -53,38 +53,38 @@ pub mod fuzzing {
 
 /// The JPEG codec: coefficients, the lossless path's stages, the pixel decoder and encoder.
 pub mod jpeg {
-    pub use crate::jpeg::{
+    pub use crate::codec::jpeg::{
         exif_orientation, lossless, Coefficients, Component, Decline, Lossless, ZIGZAG,
     };
 
     pub mod reader {
-        pub use crate::jpeg::reader::read;
+        pub use crate::codec::jpeg::reader::read;
     }
 
     pub mod writer {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        pub use crate::jpeg::writer::simd_mask_mismatches;
-        pub use crate::jpeg::writer::{write, Tables};
+        pub use crate::codec::jpeg::writer::simd_mask_mismatches;
+        pub use crate::codec::jpeg::writer::{write, Tables};
     }
 
     pub mod encoder {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        pub use crate::jpeg::encoder::simd_mismatches;
+        pub use crate::codec::jpeg::encoder::simd_mismatches;
     }
 
     pub mod pixels {
-        pub use crate::jpeg::pixels::{decode, decode_scaled, render, render_scalar, SIMD};
+        pub use crate::codec::jpeg::pixels::{decode, decode_scaled, render, render_scalar, SIMD};
     }
 
     pub mod transform {
-        pub use crate::jpeg::transform::orient;
+        pub use crate::codec::jpeg::transform::orient;
     }
 
     pub mod wipe {
-        pub use crate::jpeg::wipe::wipe;
+        pub use crate::codec::jpeg::wipe::wipe;
     }
 
     pub mod edges {
-        pub use crate::jpeg::edges::{repad, replicate, to_pixels, Dct, Repadded};
+        pub use crate::codec::jpeg::edges::{repad, replicate, to_pixels, Dct, Repadded};
     }
 }

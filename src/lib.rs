@@ -11,7 +11,6 @@ mod ground;
 #[doc(hidden)]
 pub mod internals;
 pub mod inventory;
-pub mod jpeg;
 mod pipeline;
 mod raster;
 pub mod verify;

@@ -10,7 +10,7 @@
 //! verifier's own byte scan, eight bytes at a time, over the entropy-coded data).
 //!
 //! Then, for every box and every component, the blocks lying wholly inside the box in that
-//! component's sampling grid are entropy-decoded with [`crate::jpeg::reader`] and must each
+//! component's sampling grid are entropy-decoded with [`crate::codec::jpeg::reader`] and must each
 //! have all 63 AC coefficients 0 and a DC coefficient that dequantises to the fill colour's
 //! Y, Cb or Cr within half a quantisation step plus one level. A block at the right or bottom
 //! edge counts as inside when its visible part is: its invisible part is padding that both our
@@ -47,7 +47,7 @@
 //! interval decoded to its end must also end exactly there (at most seven one-bits of padding
 //! before the marker). Without restart markers the scan is one interval, decoded from its start
 //! up to the last box MCU; a file with several scans (progressive, or a scan per component) is
-//! read whole with [`crate::jpeg::reader::read`]. No path decodes pixels.
+//! read whole with [`crate::codec::jpeg::reader::read`]. No path decodes pixels.
 //!
 //! # PNG
 //!
@@ -63,6 +63,7 @@
 //! compared with the fill exactly. Any other PNG layout is decoded whole with the `image`
 //! crate.
 
+use crate::codec::jpeg::{reader, Decline};
 use crate::codec::png::filter::unfilter;
 use crate::container::jpeg;
 use crate::container::png::{walk as walk_png, Walk as PngWalk};
@@ -70,7 +71,6 @@ use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
 use crate::ground::format::OutputFormat;
 use crate::ground::geometry::PixelBox;
-use crate::jpeg::{reader, Decline};
 use serde::Serialize;
 
 /// PNG chunks a fresh Occlude file may contain, and nothing else.
@@ -741,7 +741,7 @@ fn verify_jpeg(
     fill: Rgb,
 ) -> Result<Verification> {
     let s = check_jpeg_structure(bytes, width, height)?;
-    let target = crate::jpeg::wipe::ycbcr(fill);
+    let target = crate::codec::jpeg::wipe::ycbcr(fill);
     let done = match s.walk.scans.as_slice() {
         [scan] => match reader::open_sequential(bytes) {
             Ok(seq) => by_intervals(bytes, &seq, scan, boxes, fill, target)?,
@@ -1011,9 +1011,9 @@ fn check_intervals(
 mod tests {
     use super::*;
     use crate::codec::encode::encode;
+    use crate::codec::jpeg::{reader, wipe, writer, Coefficients};
     use crate::codec::png::filter::paeth;
     use crate::ground::geometry::Rect;
-    use crate::jpeg::{reader, wipe, writer, Coefficients};
     use image::RgbImage;
 
     fn noisy(w: u32, h: u32, seed: u32) -> RgbImage {

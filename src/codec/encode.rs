@@ -6,9 +6,9 @@
 //! writer (`png::write`).
 
 use super::png::write::encode_png;
+use crate::codec::jpeg::{encoder, Decline};
 use crate::ground::error::{Error, Result};
 use crate::ground::format::OutputFormat;
-use crate::jpeg::{encoder, Decline};
 use image::RgbImage;
 
 /// Encodes `img` as `format`; `quality` (1–100) applies to JPEG only.

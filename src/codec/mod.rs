@@ -2,4 +2,5 @@
 //! request or the report.
 
 pub mod encode;
+pub mod jpeg;
 pub mod png;

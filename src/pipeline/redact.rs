@@ -5,13 +5,13 @@
 //! the new file is verified from its own bytes before it is returned.
 
 use crate::codec::encode::encode;
+use crate::codec::jpeg::{exif_orientation, frame_layout, lossless_timed, transform, Decline};
 use crate::decode::decode;
 use crate::ground::clock::{with_own_clock, Clock};
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
 use crate::ground::format::{default_output, sniff, InputFormat, OutputFormat, DEFAULT_QUALITY};
 use crate::ground::geometry::{resolve, PixelBox, Rect};
-use crate::jpeg::{exif_orientation, frame_layout, lossless_timed, transform, Decline};
 use crate::raster::burn::burn;
 use crate::verify::{verify, Verification};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //! plus canonical slow path, validated against hostile tables), an encoder table, optimal
 //! length-limited code lengths from symbol counts (ITU T.81 Annex K.2), and the Annex K defaults.
 
-use super::{corrupt, Decline};
+use super::decline::{corrupt, Decline};
 
 /// A table as carried in DHT: `bits[l]` codes of length `l + 1`, then the symbol values.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,8 @@
 //! `jpegtran -perfect` does it: transpose blocks (and the quantisation tables), reorder blocks,
 //! negate odd frequencies for flips. Refuses when a flip would move a partial edge MCU.
 
-use super::{unsupported, Coefficients, Component, Decline, ZIGZAG};
+use super::coefficients::{Coefficients, Component, ZIGZAG};
+use super::decline::{unsupported, Decline};
 
 /// The eight orientations as (transpose first, then flip horizontally, then flip vertically).
 fn steps(orientation: u8) -> Option<(bool, bool, bool)> {

@@ -3,7 +3,9 @@
 //! restart marker after every MCU row so the verifier can decode just the rows under the boxes).
 //! Quality follows the IJG convention: 1–100 scales the Annex K example quantisation tables.
 
-use super::{writer, Coefficients, Component, Decline, ZIGZAG};
+use super::coefficients::{Coefficients, Component, ZIGZAG};
+use super::decline::{unsupported, Decline};
+use super::writer;
 use image::RgbImage;
 
 /// ITU T.81 Annex K table K.1 (luminance), natural (row-major) order.
@@ -542,7 +544,7 @@ pub fn encode(img: &RgbImage, quality: u8) -> Result<Vec<u8>, Decline> {
 pub fn coefficients(img: &RgbImage, quality: u8) -> Result<Coefficients, Decline> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     if w == 0 || h == 0 {
-        return super::unsupported("an empty image");
+        return unsupported("an empty image");
     }
     let (mw, mh) = (w.div_ceil(16), h.div_ceil(16));
     let luma_q = scaled(&LUMA, quality);
@@ -587,7 +589,7 @@ pub fn coefficients(img: &RgbImage, quality: u8) -> Result<Coefficients, Decline
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jpeg::edges::Dct;
+    use crate::codec::jpeg::edges::Dct;
 
     /// The fast DCT with its scale removed equals the reference orthonormal DCT.
     #[test]

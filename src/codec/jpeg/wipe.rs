@@ -3,7 +3,8 @@
 //! flattens padding blocks wholly outside the image, so nothing invisible is carried over (blocks
 //! only partly outside are re-padded by [`super::edges::repad`]).
 
-use super::{corrupt, Coefficients, Decline};
+use super::coefficients::Coefficients;
+use super::decline::{corrupt, Decline};
 use crate::ground::colour::Rgb;
 use crate::ground::geometry::{resolve, PixelBox, Rect};
 

@@ -7,8 +7,9 @@
 //! two bytes per MCU row, the byte alignment before each marker and a fresh DC prediction at each
 //! row start: about 0.02 % of a photo.
 
+use super::coefficients::Coefficients;
+use super::decline::{unsupported, Decline};
 use super::huffman::{self, Encoder, Spec};
-use super::{unsupported, Coefficients, Decline};
 
 /// Which Huffman tables the new file uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

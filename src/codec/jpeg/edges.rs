@@ -8,7 +8,7 @@
 //! (round to nearest) with the same table: the new block depends on the visible pixels alone. Visible samples change only by that
 //! requantisation; blocks wholly inside the image are not touched.
 
-use super::{Coefficients, ZIGZAG};
+use super::coefficients::{Coefficients, ZIGZAG};
 
 /// The 8-point orthonormal DCT-II basis as JPEG scales it: `BASIS[u][x] = C(u)/2 ·
 /// cos((2x+1)uπ/16)`, C(0) = 1/√2, else 1. The forward transform is `F = B f Bᵀ` and the inverse

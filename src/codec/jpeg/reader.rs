@@ -3,8 +3,9 @@
 //! refinement scans, EOBRUN), restart intervals, any sampling factors; 8-bit grey or YCbCr only.
 //! Hostile input: every length, index and table is checked; truncation is an error, not zeros.
 
+use super::coefficients::{Coefficients, Component};
+use super::decline::{corrupt, unsupported, Decline};
 use super::huffman::{Decoder, Spec, FAST_BITS};
-use super::{corrupt, unsupported, Coefficients, Component, Decline};
 use crate::container::jpeg::{marker_at, scan_data, segment_at, MarkerError, SegmentError};
 
 /// Component as declared in SOF, before storage is allocated.

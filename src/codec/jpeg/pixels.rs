@@ -4,7 +4,9 @@
 //! fixed-point YCbCr → RGB. SIMD128 kernels on wasm32 and scalar ones elsewhere give identical
 //! bytes. Anything the reader cannot take (arithmetic coding, 12-bit, CMYK, …) is a [`Decline`].
 
-use super::{reader, unsupported, Coefficients, Component, Decline, ZIGZAG};
+use super::coefficients::{Coefficients, Component, ZIGZAG};
+use super::decline::{unsupported, Decline};
+use super::reader;
 
 /// Decoded 8-bit RGB pixels, `width × height × 3` bytes, rows top to bottom.
 #[derive(Debug, Clone, PartialEq, Eq)]
