@@ -14,7 +14,7 @@ pub mod burn {
 
 /// Bytes to the picture a person sees.
 pub mod decode {
-    pub use crate::decode::{decode, Decoded};
+    pub use crate::codec::decode::{decode, Decoded};
     #[cfg(feature = "all-formats")]
     pub use crate::raster::flatten::flatten;
 }

@@ -4,7 +4,6 @@
 
 mod codec;
 pub mod container;
-pub mod decode;
 #[doc(hidden)]
 pub mod fuzzing;
 mod ground;

@@ -29,18 +29,6 @@ impl InputFormat {
             InputFormat::Tiff => "TIFF",
         }
     }
-
-    #[cfg(feature = "all-formats")]
-    pub(crate) fn to_image(self) -> image::ImageFormat {
-        match self {
-            InputFormat::Jpeg => image::ImageFormat::Jpeg,
-            InputFormat::Png => image::ImageFormat::Png,
-            InputFormat::Webp => image::ImageFormat::WebP,
-            InputFormat::Gif => image::ImageFormat::Gif,
-            InputFormat::Bmp => image::ImageFormat::Bmp,
-            InputFormat::Tiff => image::ImageFormat::Tiff,
-        }
-    }
 }
 
 /// The format of the new file.

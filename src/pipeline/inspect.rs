@@ -1,7 +1,7 @@
 //! Reading a file for the editor: what it is and carries ([`inspect`], from its headers alone),
 //! and the picture to draw boxes on ([`preview`], decoded as redaction will see it, scaled down).
 
-use crate::decode::{decode_for_preview, header};
+use crate::codec::decode::{decode_for_preview, header};
 use crate::ground::colour::Rgb;
 use crate::ground::error::Result;
 use crate::ground::format::{default_output, InputFormat, OutputFormat};

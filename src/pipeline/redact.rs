@@ -4,9 +4,9 @@
 //! else, or a JPEG that path declines, is decoded to pixels, burned, encoded anew. Either way
 //! the new file is verified from its own bytes before it is returned.
 
+use crate::codec::decode::decode;
 use crate::codec::encode::encode;
 use crate::codec::jpeg::{exif_orientation, frame_layout, lossless_timed, transform, Decline};
-use crate::decode::decode;
 use crate::ground::clock::{with_own_clock, Clock};
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};

@@ -1,17 +1,17 @@
 //! Turns input bytes into the opaque RGB picture a person sees: sniff, decode under explicit
 //! limits, flatten any alpha onto a background, then apply the EXIF orientation.
 
+#[cfg(feature = "all-formats")]
+use super::image_crate;
 use crate::container;
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
 use crate::ground::format::{sniff, InputFormat};
 use crate::ground::limits::check_size;
-#[cfg(feature = "all-formats")]
-use crate::ground::limits::{corrupt_or_truncated, out_of_memory, MAX_ALLOC, MAX_SIDE};
 use crate::raster::flatten::flatten_rgba;
-use image::RgbImage;
 #[cfg(feature = "all-formats")]
-use image::{DynamicImage, ImageDecoder, ImageError, ImageReader};
+use image::DynamicImage;
+use image::RgbImage;
 use std::borrow::Cow;
 
 /// The decoded, flattened and oriented picture plus what was learned on the way.
@@ -27,32 +27,6 @@ pub struct Decoded {
     pub frames: u32,
     /// Fully transparent pixels that held a colour other than black (now the background).
     pub hidden_under_transparent: u64,
-}
-
-#[cfg(feature = "all-formats")]
-fn limits() -> image::Limits {
-    let mut l = image::Limits::no_limits();
-    l.max_image_width = Some(MAX_SIDE);
-    l.max_image_height = Some(MAX_SIDE);
-    l.max_alloc = Some(MAX_ALLOC);
-    l
-}
-
-/// Maps an `image` crate decoder error to the core's error, naming the format.
-#[cfg(feature = "all-formats")]
-fn map_err(format: InputFormat, e: ImageError, size: Option<(u32, u32)>) -> Error {
-    let name = format.name();
-    match e {
-        ImageError::Limits(_) => out_of_memory(size.unwrap_or((0, 0))),
-        ImageError::Unsupported(u) => Error::UnsupportedVariant {
-            format: name,
-            detail: u.to_string(),
-        },
-        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Error::Truncated { format: name }
-        }
-        other => corrupt_or_truncated(name, other.to_string()),
-    }
 }
 
 /// The size a file declares in its header, read without a decoder where that is cheap
@@ -120,32 +94,6 @@ fn pixels_only(bytes: &[u8], format: InputFormat) -> Cow<'_, [u8]> {
     }
     out.extend_from_slice(bytes.get(pos..).unwrap_or(&[]));
     Cow::Owned(out)
-}
-
-/// Opens an `image` crate decoder (GIF, WebP, TIFF, BMP, or a JPEG ours declines) for
-/// [`prepared`] bytes. The size limits are applied by [`check_size`] so the error can name the
-/// claimed size; the decoder itself gets the allocation limit throughout.
-#[cfg(feature = "all-formats")]
-fn open(bytes: &[u8], format: InputFormat) -> Result<impl ImageDecoder + '_> {
-    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format.to_image());
-    let mut alloc_only = image::Limits::no_limits();
-    alloc_only.max_alloc = Some(MAX_ALLOC);
-    reader.limits(alloc_only);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| map_err(format, e, None))?;
-    let (w, h) = decoder.dimensions();
-    check_size(w, h)?;
-    if w == 0 || h == 0 {
-        return Err(Error::Corrupt {
-            format: format.name(),
-            detail: format!("it claims a size of {w} × {h} pixels"),
-        });
-    }
-    decoder
-        .set_limits(limits())
-        .map_err(|e| map_err(format, e, Some((w, h))))?;
-    Ok(decoder)
 }
 
 /// What a file's headers say, read without decoding its pixels.
@@ -227,12 +175,7 @@ pub fn header(bytes: &[u8]) -> Result<Header> {
 /// [`header`] for the formats the `image` crate reads (GIF, WebP, TIFF, BMP).
 #[cfg(feature = "all-formats")]
 fn other_header(data: &[u8], bytes: &[u8], format: InputFormat) -> Result<Header> {
-    let mut decoder = open(data, format)?;
-    let (width, height) = decoder.dimensions();
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms)
-        .to_exif();
+    let (width, height, orientation, alpha) = image_crate::header(data, format)?;
     Ok(Header {
         format,
         width,
@@ -241,7 +184,7 @@ fn other_header(data: &[u8], bytes: &[u8], format: InputFormat) -> Result<Header
         alpha_channel: if format == InputFormat::Gif {
             container::gif::walk(bytes).is_some_and(|w| w.end.is_some() && w.transparent(bytes))
         } else {
-            decoder.color_type().has_alpha()
+            alpha
         },
         frames: frame_count(bytes, format),
     })
@@ -267,23 +210,14 @@ fn refuse_cut_short(bytes: &[u8], format: InputFormat) -> Result<()> {
     Ok(())
 }
 
-/// Decodes `bytes` with the `image` crate's decoder for `format`; returns the pixels and the
-/// orientation the decoder read.
+/// Decodes `bytes` with the `image` crate's decoder for `format` (after [`prepared`]); returns
+/// the pixels and the orientation the decoder read.
 #[cfg(feature = "all-formats")]
 fn with_image_crate(
     bytes: &[u8],
     format: InputFormat,
 ) -> Result<(DynamicImage, image::metadata::Orientation)> {
-    let data = prepared(bytes, format)?;
-    let mut decoder = open(&data, format)?;
-    let size = decoder.dimensions();
-    // A broken or absent EXIF block must not stop the redaction: treat it as "no rotation".
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let dynamic =
-        DynamicImage::from_decoder(decoder).map_err(|e| map_err(format, e, Some(size)))?;
-    Ok((dynamic, orientation))
+    image_crate::decode(&prepared(bytes, format)?, format)
 }
 
 /// Decodes a JPEG's pixels (as stored, before orientation) at 1/`denom` of their size
