@@ -53,9 +53,10 @@ pub mod fuzzing {
 
 /// The JPEG codec: coefficients, the lossless path's stages, the pixel decoder and encoder.
 pub mod jpeg {
-    pub use crate::codec::jpeg::{
-        exif_orientation, lossless, Coefficients, Component, Decline, Lossless, ZIGZAG,
-    };
+    pub use crate::codec::jpeg::coefficients::{Coefficients, Component, ZIGZAG};
+    pub use crate::codec::jpeg::decline::Decline;
+    pub use crate::codec::jpeg::header::exif_orientation;
+    pub use crate::codec::jpeg::lossless::{lossless, Lossless};
 
     pub mod reader {
         pub use crate::codec::jpeg::reader::read;

@@ -1,18 +1,27 @@
 //! Occlude's core: open an image, burn opaque boxes into it, and write a brand-new file built
 //! from the pixels alone. Pure Rust with no WebAssembly types; `wasm.rs` and the `occlude` CLI
 //! are thin layers over [`redact`], [`inspect`] and [`preview`].
+//!
+//! This file is the facade: it declares the parts and re-exports the public API. The parts are
+//! floors, each importing only from the floors below it (README: "The code: how it is laid
+//! out"):
+//! - `pipeline`: redact (lossless first, else pixels), inspect, preview, warm-up; the only
+//!   place a report is built;
+//! - `verify`, `inventory`: checking a produced file; listing what an input carries;
+//! - `codec`: bytes to pixels and pixels to a new file (PNG, JPEG, the image crate's decoders);
+//! - `container`, `raster`: file structure without decoding; operations on decoded pixels;
+//! - `ground`: errors, limits, formats, colour, boxes, the clock.
 
-mod codec;
-pub mod container;
-#[doc(hidden)]
-pub mod fuzzing;
-mod ground;
+pub(crate) mod codec;
+pub(crate) mod container;
+pub(crate) mod fuzzing;
+pub(crate) mod ground;
 #[doc(hidden)]
 pub mod internals;
-pub mod inventory;
-mod pipeline;
-mod raster;
-pub mod verify;
+pub(crate) mod inventory;
+pub(crate) mod pipeline;
+pub(crate) mod raster;
+pub(crate) mod verify;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -22,8 +31,10 @@ pub use ground::colour::Rgb;
 pub use ground::error::{Error, Result};
 pub use ground::format::{default_output, InputFormat, OutputFormat, DEFAULT_QUALITY};
 pub use ground::geometry::{PixelBox, Rect};
-pub use inventory::Inventory;
-
+pub use inventory::{
+    Comments, ExifSummary, IccSummary, Inventory, NamedValue, TextChunk, Thumbnail,
+};
 pub use pipeline::inspect::{inspect, preview, Inspection, Preview};
 pub use pipeline::redact::{redact, redact_timed, Options, Path, Redaction, Report, Timings};
 pub use pipeline::warm_up::warm_up;
+pub use verify::Verification;

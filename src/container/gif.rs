@@ -32,7 +32,9 @@ impl Walk {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    /// True when a graphic control extension declares a transparent colour.
+    /// True when a graphic control extension declares a transparent colour. (Only the full
+    /// build decodes GIFs.)
+    #[cfg(any(test, feature = "all-formats"))]
     pub fn transparent(&self, b: &[u8]) -> bool {
         self.blocks.iter().any(|block| match block {
             // Label F9, one sub-block of 4 bytes whose first (packed flags) has bit 0 set.

@@ -3,7 +3,8 @@
 
 use super::verify;
 use crate::codec::encode::encode;
-use crate::codec::jpeg::{reader, wipe, writer, Coefficients};
+use crate::codec::jpeg::coefficients::Coefficients;
+use crate::codec::jpeg::{reader, wipe, writer};
 use crate::codec::png::filter::paeth;
 use crate::container::jpeg;
 use crate::ground::colour::Rgb;

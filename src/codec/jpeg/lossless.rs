@@ -21,10 +21,7 @@ pub struct Lossless {
     pub boxes: Vec<PixelBox>,
     /// MCU size in pixels of the output (the grid boxes grow to).
     pub mcu: (u32, u32),
-    /// Largest sampling factor of the output (for the verifier's margin).
-    pub max_sampling: u8,
     pub progressive_input: bool,
-    pub restart_input: bool,
     /// Partial edge blocks re-padded ([`edges::repad`]): their invisible samples now repeat
     /// the last visible column and row; their visible pixels changed by requantisation only.
     pub repadded: edges::Repadded,
@@ -64,7 +61,6 @@ pub fn lossless_timed(
         ));
     }
     let progressive_input = src.progressive;
-    let restart_input = src.restart_interval != 0;
     let mut img = transform::orient(src, orientation)?;
     let t2 = now();
     let grown = wipe::wipe(&mut img, boxes, fill)?;
@@ -75,21 +71,13 @@ pub fn lossless_timed(
     // natively) for a file about 5–7 % larger, the size most camera files already have.
     let bytes = writer::write(&img, writer::Tables::AnnexK)?;
     let t4 = now();
-    let max_sampling = img
-        .components
-        .iter()
-        .map(|c| c.h.max(c.v))
-        .max()
-        .unwrap_or(1) as u8;
     Ok(Lossless {
         bytes,
         width: img.width,
         height: img.height,
         boxes: grown,
         mcu: img.mcu_size(),
-        max_sampling,
         progressive_input,
-        restart_input,
         repadded,
         timings_ms: [t1 - t0, t2 - t1, t3 - t2, t4 - t3],
         repad_ms: t3 - t_repad,

@@ -29,7 +29,6 @@ pub mod transform;
 pub mod wipe;
 pub mod writer;
 
-pub use coefficients::{Coefficients, Component, ZIGZAG};
 pub use decline::Decline;
 pub use header::{exif_orientation, frame_layout, frame_size};
-pub use lossless::{lossless, lossless_timed, Lossless};
+pub use lossless::lossless_timed;

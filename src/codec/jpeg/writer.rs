@@ -14,7 +14,10 @@ use super::huffman::{self, Encoder, Spec};
 /// Which Huffman tables the new file uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tables {
-    /// Two passes: count symbols, then code lengths built for this image (smaller file).
+    /// Two passes: count symbols, then code lengths built for this image (smaller file). No
+    /// export uses it (the lossless path chose Annex K, see `lossless.rs`); it stays as the
+    /// measured alternative: `bench/examples/verify_bench.rs` compares the two, and the tests
+    /// and the coefficient fuzz target write both.
     Optimized,
     /// The example tables of ITU T.81 Annex K (one pass).
     AnnexK,
