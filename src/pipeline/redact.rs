@@ -343,4 +343,55 @@ mod tests {
         );
         assert!(many.contains("requantisation") && many.contains("16×16"));
     }
+
+    /// The core build (no `all-formats`): GIF, WebP, TIFF and BMP, and JPEG pixels, ask for the
+    /// full module; JPEG headers, PNG, and JPEG to JPEG (lossless) work.
+    #[cfg(not(feature = "all-formats"))]
+    #[test]
+    fn the_core_build_sends_what_it_lacks_to_the_full_module() {
+        use crate::codec::decode::header;
+        let fixture = |name: &str| {
+            std::fs::read(format!(
+                "{}/tests/fixtures/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap()
+        };
+        for (name, format) in [
+            ("gif-still.gif", "GIF"),
+            ("webp-lossy.webp", "WebP"),
+            ("tiff-rgb.tiff", "TIFF"),
+            ("bmp-rgb.bmp", "BMP"),
+        ] {
+            let bytes = fixture(name);
+            let want = Error::NeedsFullModule { format };
+            assert_eq!(header(&bytes).err(), Some(want.clone()), "{name}");
+            assert_eq!(
+                decode(&bytes, Rgb::WHITE).err(),
+                Some(want.clone()),
+                "{name}"
+            );
+            assert_eq!(want.code(), "needs-full-module");
+        }
+        // JPEG pixels: Occlude's own decoder is in the core; what it declines (CMYK) is not.
+        let jpeg = fixture("orient-6.jpg");
+        let head = header(&jpeg).unwrap();
+        assert_eq!((head.width, head.height, head.orientation), (64, 96, 6));
+        let seen = decode(&jpeg, Rgb::WHITE).unwrap();
+        assert_eq!((seen.image.dimensions(), seen.orientation), ((96, 64), 6));
+        assert_eq!(
+            decode(&fixture("jpeg-cmyk.jpg"), Rgb::WHITE).err(),
+            Some(Error::NeedsFullModule { format: "JPEG" })
+        );
+        let boxes = [Rect {
+            x: 1.0,
+            y: 1.0,
+            width: 8.0,
+            height: 8.0,
+        }];
+        let out = redact(&fixture("jpeg-baseline.jpg"), &boxes, &Default::default()).unwrap();
+        assert_eq!(out.report.path, Path::Lossless);
+        let png = decode(&fixture("png-rgb8.png"), Rgb::WHITE).unwrap();
+        assert_eq!(png.image.dimensions(), (96, 64));
+    }
 }
