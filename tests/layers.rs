@@ -42,6 +42,11 @@ fn every_import_points_down_and_nothing_is_circular() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let sources = read_sources(&src);
     let graph = imports(&sources);
+    // `LAYERS_PRINT=1 cargo test --test layers -- --nocapture` shows the layout: each floor's
+    // files and what each imports.
+    if std::env::var_os("LAYERS_PRINT").is_some() {
+        print_layers(&graph);
+    }
     let mut problems = Vec::new();
     for (from, targets) in &graph {
         for to in targets {
@@ -131,6 +136,22 @@ fn read_sources(src: &Path) -> BTreeMap<Module, Source> {
     }
     assert!(out.len() > 30, "only {} files found in src/", out.len());
     out
+}
+
+/// Prints the floors from the top down, each file with the files it imports.
+fn print_layers(graph: &BTreeMap<Module, BTreeSet<Module>>) {
+    let floor_of = |m: &Module| {
+        let top = m.first().map_or("", String::as_str);
+        FLOORS.iter().find(|(n, _)| *n == top).map(|&(_, f)| f)
+    };
+    let top = FLOORS.iter().map(|&(_, f)| f).max().unwrap_or(0);
+    for floor in (0..=top).rev() {
+        eprintln!("floor {floor}");
+        for (from, to) in graph.iter().filter(|(m, _)| floor_of(m) == Some(floor)) {
+            let names: Vec<String> = to.iter().map(file_name).collect();
+            eprintln!("  {:<32} -> {}", file_name(from), names.join(", "));
+        }
+    }
 }
 
 /// The file of `module`, as it is named in messages.

@@ -73,7 +73,7 @@ pub struct Preview {
     pub frames: u32,
 }
 
-/// Decodes `input` as [`redact`] will see it and scales it to fit `max_side` pixels a side.
+/// Decodes `input` as [`redact`](super::redact::redact) will see it and scales it to fit `max_side` pixels a side.
 pub fn preview(input: &[u8], max_side: u32, background: Rgb) -> Result<Preview> {
     // A large JPEG comes back decoded at a reduced scale, still at least the preview's size.
     let (d, width, height) = decode_for_preview(input, background, max_side)?;

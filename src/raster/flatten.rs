@@ -6,7 +6,7 @@ use crate::ground::colour::Rgb;
 use image::DynamicImage;
 use image::RgbImage;
 
-/// [`flatten_rgba`] for any `image` crate picture; one without alpha is converted to 8-bit RGB
+/// `flatten_rgba` for any `image` crate picture; one without alpha is converted to 8-bit RGB
 /// as it is.
 #[cfg(feature = "all-formats")]
 pub fn flatten(img: DynamicImage, bg: Rgb) -> (RgbImage, u64, bool) {

@@ -258,7 +258,7 @@ pub fn visible_samples(extent: u32, factor: usize, max: usize) -> usize {
 
 /// Re-pads every block of every component that is partly outside the image (in the image's own,
 /// final frame: call it after the orientation and the wipe). Blocks wholly inside are untouched;
-/// blocks wholly outside are [`super::wipe::flatten_padding`]'s job.
+/// blocks wholly outside are `wipe::flatten_padding`'s job.
 pub fn repad(img: &mut Coefficients) -> Repadded {
     let mut r = Repadded::default();
     let dct = Dct::new();

@@ -1,4 +1,4 @@
-//! JPEG: Occlude's own codec, on quantised DCT coefficients ([`Coefficients`]).
+//! JPEG: Occlude's own codec, on quantised DCT coefficients ([`coefficients::Coefficients`]).
 //!
 //! Lossless redaction ([`lossless`]): read the coefficients of a sequential or progressive
 //! Huffman JPEG ([`reader`]), turn them losslessly for the EXIF orientation ([`transform`]),
