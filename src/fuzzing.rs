@@ -1,7 +1,11 @@
 //! The fuzz harness's reading of raw bytes as (boxes, options, image), shared by the cargo-fuzz
 //! target and the regression test that replays what the fuzzer found. Not part of the API.
 
-use crate::{Options, OutputFormat, Rect, Rgb};
+use crate::ground::colour::Rgb;
+use crate::ground::format::OutputFormat;
+use crate::ground::geometry::Rect;
+use crate::pipeline::inspect::inspect;
+use crate::pipeline::redact::{redact, Options};
 
 /// Runs `inspect` and `redact` on one fuzz input: the first 12 bytes steer the boxes and
 /// options, the rest is the image. Errors are expected; a panic or hang is a bug.
@@ -31,6 +35,6 @@ pub fn run(data: &[u8]) {
         },
         quality: ctl[10] % 101,
     };
-    let _ = crate::inspect(image);
-    let _ = crate::redact(image, &boxes, &options);
+    let _ = inspect(image);
+    let _ = redact(image, &boxes, &options);
 }

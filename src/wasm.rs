@@ -2,7 +2,9 @@
 //! and core results into JS values. The core never sees a wasm type; the one place a core
 //! [`Error`] becomes a JS error is [`js_error`].
 
-use crate::{Error, Options, Rect};
+use crate::ground::error::Error;
+use crate::ground::geometry::Rect;
+use crate::pipeline::redact::Options;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -85,7 +87,7 @@ struct Request {
 #[wasm_bindgen]
 pub struct Redaction {
     bytes: Vec<u8>,
-    report: crate::Report,
+    report: crate::pipeline::redact::Report,
 }
 
 #[wasm_bindgen]
@@ -123,7 +125,8 @@ impl Redaction {
 pub fn redact(input: &[u8], request_json: &str) -> Result<Redaction, JsValue> {
     let request: Request = from_json(request_json)?;
     let options = request.options.unwrap_or_default();
-    let out = crate::redact_timed(input, &request.boxes, &options, &now_ms).map_err(js_error)?;
+    let out = crate::pipeline::redact::redact_timed(input, &request.boxes, &options, &now_ms)
+        .map_err(js_error)?;
     Ok(Redaction {
         bytes: out.bytes,
         report: out.report,
@@ -150,14 +153,14 @@ fn now_ms() -> f64 {
 /// `occlude::Inspection` (camelCase keys).
 #[wasm_bindgen]
 pub fn inspect(input: &[u8]) -> Result<String, JsValue> {
-    let inspection = crate::inspect(input).map_err(js_error)?;
+    let inspection = crate::pipeline::inspect::inspect(input).map_err(js_error)?;
     to_json(&inspection)
 }
 
 /// A downscaled picture of the image exactly as it will be burned (oriented and flattened).
 #[wasm_bindgen]
 pub struct Preview {
-    inner: crate::Preview,
+    inner: crate::pipeline::inspect::Preview,
 }
 
 #[wasm_bindgen]
@@ -222,7 +225,7 @@ impl Preview {
 #[wasm_bindgen]
 pub fn preview(input: &[u8], max_side: u32, background: &str) -> Result<Preview, JsValue> {
     let background = background.parse().map_err(js_error)?;
-    let inner = crate::preview(input, max_side, background).map_err(js_error)?;
+    let inner = crate::pipeline::inspect::preview(input, max_side, background).map_err(js_error)?;
     Ok(Preview { inner })
 }
 
@@ -230,7 +233,7 @@ pub fn preview(input: &[u8], max_side: u32, background: &str) -> Result<Preview,
 /// ready for the next real job (see `occlude::warm_up`). The app's worker calls it when idle.
 #[wasm_bindgen]
 pub fn warm_up() -> Result<(), JsValue> {
-    crate::warm_up().map_err(js_error)
+    crate::pipeline::warm_up::warm_up().map_err(js_error)
 }
 
 /// The crate version, e.g. `0.1.0`.

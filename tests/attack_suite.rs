@@ -3,9 +3,11 @@
 //! oracle) must list nothing but file-structure tags. ExifTool misses bytes after a JPEG EOI,
 //! so trailing bytes are also checked with our own structure walk.
 
-use occlude::container::{walk_jpeg, walk_png};
+mod common;
+
+use common::fixture;
+use occlude::internals::container::{walk_jpeg, walk_png};
 use occlude::{redact, Options, OutputFormat, Rect};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The only tags ExifTool may report for an Occlude export (`-j -a -G1` keys). Everything
@@ -77,12 +79,6 @@ const VECTORS: &[&str] = &[
     "orient-8.jpg",
 ];
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
 fn exiftool_available() -> bool {
     Command::new("exiftool")
         .arg("-ver")
@@ -117,7 +113,7 @@ fn every_vector_is_removed() {
         "exiftool is the test oracle: install libimage-exiftool-perl (tools/setup --test does)"
     );
     for name in VECTORS {
-        let input = std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let input = fixture(name);
         for format in [OutputFormat::Png, OutputFormat::Jpeg] {
             let options = Options {
                 format: Some(format),
@@ -157,7 +153,7 @@ fn the_inputs_really_carry_what_they_claim() {
         "jpeg-comment.jpg",
         "png-text-chunks.png",
     ] {
-        let bytes = std::fs::read(fixture(name)).unwrap();
+        let bytes = fixture(name);
         let ext = name.rsplit('.').next().unwrap();
         let extras = exiftool_extras(&bytes, ext, &format!("input-{name}"));
         assert!(
@@ -166,7 +162,7 @@ fn the_inputs_really_carry_what_they_claim() {
         );
     }
     for (name, walk) in [("jpeg-trailing.jpg", 0), ("png-trailing.png", 1)] {
-        let bytes = std::fs::read(fixture(name)).unwrap();
+        let bytes = fixture(name);
         let end = if walk == 0 {
             walk_jpeg(&bytes).unwrap().end
         } else {

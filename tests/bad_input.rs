@@ -3,6 +3,9 @@
 //! are not images. `redact` must answer with an error (or, for a prefix that is still a
 //! decodable image, a redaction) and must never panic, hang or allocate for a claimed size.
 
+mod common;
+
+use common::{fixture, fixtures_dir};
 use occlude::{redact, Error, Options, Rect};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -53,15 +56,6 @@ fn largest_alloc<T>(f: impl FnOnce() -> T) -> (T, usize) {
 }
 
 // ---------------------------------------------------------------- helpers
-
-fn fixtures_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let p = fixtures_dir().join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// Every top-level fixture file (README excluded), sorted.
 fn all_fixtures() -> Vec<(String, Vec<u8>)> {
@@ -411,7 +405,7 @@ fn fuzz_regressions_replay_cleanly() {
     for entry in std::fs::read_dir(&dir).expect("tests/fixtures/fuzz") {
         let path = entry.unwrap().path();
         let data = std::fs::read(&path).unwrap();
-        let r = catch_unwind(AssertUnwindSafe(|| occlude::fuzzing::run(&data)));
+        let r = catch_unwind(AssertUnwindSafe(|| occlude::internals::fuzzing::run(&data)));
         assert!(r.is_ok(), "{} panicked", path.display());
         n += 1;
     }

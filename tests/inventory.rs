@@ -1,16 +1,13 @@
 //! The metadata inventory of each attack fixture in tests/fixtures/, cross-checked against
 //! exiftool where it is installed, and survived on every prefix of every fixture.
 
-use occlude::inventory::{inventory, Inventory};
-use occlude::sniff::sniff;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use common::{fixture_path, fixtures_dir};
+use occlude::internals::inventory::inventory;
+use occlude::internals::sniff::sniff;
+use occlude::Inventory;
+use std::process::Command;
 
 fn inv(name: &str) -> Inventory {
     let bytes = std::fs::read(fixture_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -215,9 +212,8 @@ fn plain_fixtures_are_clean() {
 /// Every prefix (step 3) of every image fixture: the inventory returns, whatever it finds.
 #[test]
 fn every_prefix_of_every_fixture() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).expect("fixtures folder") {
+    for entry in std::fs::read_dir(fixtures_dir()).expect("fixtures folder") {
         let path = entry.expect("entry").path();
         let Ok(bytes) = std::fs::read(&path) else {
             continue;

@@ -1,10 +1,14 @@
-//! Occlude's JPEG pixel decoder ([`occlude::jpeg::pixels`]) against an independent one: Pillow
+//! Occlude's JPEG pixel decoder ([`occlude::internals::jpeg::pixels`]) against an independent one: Pillow
 //! (libjpeg-turbo, islow IDCT, fancy upsampling) via python3, on the JPEG fixtures and on files
 //! made at test time by Pillow and by jpeg-encoder (4:4:4 to 4:1:1, restarts, progressive, grey,
 //! odd sizes). Every truncation of every fixture must be an error, never a panic.
 
-use occlude::jpeg::pixels::{decode, decode_scaled};
-use occlude::jpeg::Decline;
+use occlude::internals::jpeg::pixels::{decode, decode_scaled};
+use occlude::internals::jpeg::Decline;
+
+mod common;
+
+use common::fixtures_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -118,7 +122,7 @@ fn encoder_cases(dir: &Path) {
 
 fn fixtures() -> Vec<PathBuf> {
     let mut v = Vec::new();
-    for d in ["tests/fixtures", "tests/fixtures/lossless"] {
+    for d in [fixtures_dir(), fixtures_dir().join("lossless")] {
         for e in std::fs::read_dir(d).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "jpg") {
@@ -237,7 +241,9 @@ fn every_truncation_is_an_error() {
         let bytes = std::fs::read(&f).unwrap();
         let Ok(full) = decode(&bytes) else { continue };
         assert!(full.width > 0);
-        let end = occlude::container::walk_jpeg(&bytes).unwrap().end;
+        let end = occlude::internals::container::walk_jpeg(&bytes)
+            .unwrap()
+            .end;
         for cut in 0..end {
             assert!(
                 decode(&bytes[..cut]).is_err(),
@@ -280,7 +286,7 @@ fn preview_decodes_at_a_reduced_scale() {
         let p = occlude::preview(&jpeg, max_side, occlude::Rgb::WHITE).unwrap();
         assert_eq!((p.width, p.height), (1000, 600));
         assert_eq!((p.preview_width, p.preview_height), (pw, ph));
-        let full = occlude::decode::decode(&jpeg, occlude::Rgb::WHITE).unwrap();
+        let full = occlude::internals::decode::decode(&jpeg, occlude::Rgb::WHITE).unwrap();
         let small = image::imageops::thumbnail(&full.image, pw, ph);
         let old = image::DynamicImage::ImageRgb8(small)
             .into_rgba8()

@@ -6,19 +6,13 @@
 //! change by requantisation, so they are compared apart (the "edge band").
 
 use image::RgbImage;
-use occlude::burn::PixelBox;
-use occlude::jpeg::{self, reader, writer, Decline};
+use occlude::internals::jpeg::{self, reader, writer, Decline};
+use occlude::PixelBox;
 use occlude::{Rect, Rgb};
 
-fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+mod common;
 
-/// The picture as the pixel path sees it (decoded by the `image` crate, then oriented).
-fn seen(bytes: &[u8]) -> RgbImage {
-    occlude::decode::decode(bytes, Rgb::WHITE).unwrap().image
-}
+use common::{exif_orientation_block, fixture, fixtures_dir, seen};
 
 /// How the output differs from the input outside the boxes and from the fill inside them.
 #[derive(Debug, Default)]
@@ -225,7 +219,7 @@ fn check_with(
         verify_output(name, &out, fill);
         let after = seen(&out.bytes);
         // Every requested box lies within its grown box, and grown boxes sit on the MCU grid.
-        let requested = occlude::burn::resolve(&boxes, w, h).unwrap();
+        let requested = occlude::internals::burn::resolve(&boxes, w, h).unwrap();
         for (r, g) in requested.iter().zip(&out.boxes) {
             assert!(g.x <= r.x && g.y <= r.y, "{name}");
             assert!(g.x + g.width >= r.x + r.width && g.y + g.height >= r.y + r.height);
@@ -284,7 +278,7 @@ fn check_with(
 fn verify_output(name: &str, out: &jpeg::Lossless, fill: Rgb) {
     let (w, h) = (out.width, out.height);
     {
-        let v = occlude::verify::verify(
+        let v = occlude::internals::verify::verify(
             &out.bytes,
             occlude::OutputFormat::Jpeg,
             w,
@@ -409,13 +403,6 @@ fn picture_with_noise(w: u32, h: u32, seed: u32, shift: u32) -> RgbImage {
         let c = |v: f64| (v as i32 + n).clamp(0, 255) as u8;
         image::Rgb([c(r), c(g), c(b)])
     })
-}
-
-/// A minimal big-endian EXIF (TIFF) block with one Orientation tag.
-fn exif_orientation_block(o: u8) -> Vec<u8> {
-    let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
-    t.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0]);
-    t
 }
 
 fn encode(
@@ -602,12 +589,11 @@ fn unsupported_variants_decline() {
 }
 
 fn jpeg_fixtures() -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".jpg"))
-            .collect();
+    let mut v: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".jpg"))
+        .collect();
     v.extend(
         PLAIN
             .iter()
@@ -624,7 +610,7 @@ fn every_truncation_is_an_error_never_a_panic() {
     let boxes = [Rect::new(1.0, 1.0, 20.0, 20.0)];
     for name in jpeg_fixtures() {
         let input = fixture(&name);
-        let end = occlude::container::walk_jpeg(&input)
+        let end = occlude::internals::container::walk_jpeg(&input)
             .map(|w| w.end)
             .unwrap_or(usize::MAX);
         for n in 0..input.len() {
@@ -749,14 +735,14 @@ fn bench_12mp() {
         );
         // The pixel path on the same input: decode, burn, encode 4:2:0 q90, verify.
         let t = Instant::now();
-        let d = occlude::decode::decode(&input, Rgb::WHITE).unwrap();
+        let d = occlude::internals::decode::decode(&input, Rgb::WHITE).unwrap();
         let mut img = d.image;
-        let pb = occlude::burn::resolve(&boxes, img.width(), img.height()).unwrap();
-        occlude::burn::burn(&mut img, &pb, Rgb::BLACK);
+        let pb = occlude::internals::burn::resolve(&boxes, img.width(), img.height()).unwrap();
+        occlude::internals::burn::burn(&mut img, &pb, Rgb::BLACK);
         let t_dec = t.elapsed().as_secs_f64() * 1e3;
-        let px = occlude::encode::encode(&img, occlude::OutputFormat::Jpeg, 90).unwrap();
+        let px = occlude::internals::encode::encode(&img, occlude::OutputFormat::Jpeg, 90).unwrap();
         let t_enc = t.elapsed().as_secs_f64() * 1e3;
-        occlude::verify::verify(
+        occlude::internals::verify::verify(
             &px,
             occlude::OutputFormat::Jpeg,
             4001,

@@ -9,8 +9,12 @@
 //! library's); pixels are compared with the `image` crate's decoder.
 
 use image::RgbImage;
-use occlude::jpeg::{self, reader, Coefficients, ZIGZAG};
+use occlude::internals::jpeg::{self, reader, Coefficients, ZIGZAG};
 use occlude::{Options, Rect, Rgb};
+
+mod common;
+
+use common::{exif_orientation_block, fixture, seen};
 
 /// Textbook 2-D IDCT straight from T.81 A.3.3: a block (zig-zag order) and its steps to samples
 /// 0–255 (rounded and clamped, as a decoder shows them), row-major.
@@ -123,13 +127,6 @@ fn secret_picture(w: u32, h: u32, sx: u32, sy: u32) -> RgbImage {
     })
 }
 
-/// A minimal big-endian EXIF (TIFF) block with one Orientation tag.
-fn exif_orientation_block(o: u8) -> Vec<u8> {
-    let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
-    t.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0]);
-    t
-}
-
 /// Encodes `img`, then rewrites the frame header to claim `w` × `h` (same block grid): the
 /// pixels beyond that are in the file but invisible.
 fn cropped_file(
@@ -163,11 +160,6 @@ fn cropped_file(
     out[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
     out[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
     out
-}
-
-/// The picture as the pixel path sees it (decoded by the `image` crate, then oriented).
-fn seen(bytes: &[u8]) -> RgbImage {
-    occlude::decode::decode(bytes, Rgb::WHITE).unwrap().image
 }
 
 /// Where the edge band starts in the seen frame (pixels with x ≥ .0 or y ≥ .1): the first pixel
@@ -205,7 +197,7 @@ struct Change {
 fn change(
     before: &RgbImage,
     after: &RgbImage,
-    boxes: &[occlude::burn::PixelBox],
+    boxes: &[occlude::PixelBox],
     band: (u32, u32),
     ring: u32,
 ) -> Change {
@@ -257,7 +249,7 @@ fn redact_and_check(name: &str, input: &[u8], expect_repadded: bool) -> Change {
     let r = occlude::redact(input, &boxes, &Options::default()).unwrap();
     assert_eq!(
         r.report.path,
-        jpeg::Path::Lossless,
+        occlude::Path::Lossless,
         "{name}: {}",
         r.report.path_reason
     );
@@ -474,7 +466,7 @@ fn oriented_files_are_repadded_in_the_seen_frame() {
     .unwrap();
     assert_eq!(
         r.report.path,
-        jpeg::Path::Pixels,
+        occlude::Path::Pixels,
         "{}",
         r.report.path_reason
     );
@@ -588,7 +580,7 @@ fn boxes_over_the_edge_stay_flat() {
 /// `--release --nocapture` for the real figure); asserts only a loose debug-build bound.
 #[test]
 fn repadding_a_12_mp_image_visits_every_partial_block() {
-    use occlude::jpeg::Component;
+    use occlude::internals::jpeg::Component;
     let (w, h) = (4001u32, 3001u32);
     let mut s = 0x2545_F491u32;
     let mut comp = |f: usize, quant: [u16; 64]| {
@@ -654,8 +646,7 @@ fn cropped_real_photos_change_by_requantisation_only() {
         "jpeg-photo-progressive.jpg",
         "jpeg-baseline.jpg",
     ] {
-        let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-        let full = std::fs::read(&p).unwrap();
+        let full = fixture(name);
         let sof = full
             .windows(2)
             .position(|m| m == [0xFF, 0xC0] || m == [0xFF, 0xC2])
@@ -669,7 +660,7 @@ fn cropped_real_photos_change_by_requantisation_only() {
             let before = seen(&input);
             let boxes = [Rect::new(20.0, 20.0, 10.0, 10.0)];
             let r = occlude::redact(&input, &boxes, &Options::default()).unwrap();
-            assert_eq!(r.report.path, jpeg::Path::Lossless);
+            assert_eq!(r.report.path, occlude::Path::Lossless);
             let out = reader::read(&r.bytes).unwrap();
             for ci in 0..out.components.len() {
                 let dev = hidden_deviation(&out, ci);

@@ -9,6 +9,10 @@ use occlude::{
     inspect, redact, Error, InputFormat, Options, OutputFormat, PixelBox, Rect, Redaction, Rgb,
 };
 
+mod common;
+
+use common::fixture;
+
 const W: u32 = 96;
 const H: u32 = 64;
 const RED: [u8; 3] = [220, 40, 40];
@@ -39,11 +43,6 @@ const SECRETS: &[&[u8]] = &[
     b"Photoshop",
     b"acsp", // ICC profile signature
 ];
-
-fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e} (run python3 tools/make_fixtures.py)"))
-}
 
 fn decode(bytes: &[u8]) -> DynamicImage {
     image::load_from_memory(bytes).expect("output decodes")
@@ -444,7 +443,7 @@ fn output_format_quality_and_fill_are_honoured() {
     // JPEG → JPEG takes the lossless path by default: the source's quantisation tables are
     // kept, so no quality applies. A PNG → JPEG export reports the default quality.
     let out = run("jpeg-baseline.jpg", &one_box(), &Options::default());
-    assert_eq!(out.report.path, occlude::jpeg::Path::Lossless);
+    assert_eq!(out.report.path, occlude::Path::Lossless);
     assert_eq!(out.report.quality, None);
     let jpeg_out = Options {
         format: Some(O::Jpeg),

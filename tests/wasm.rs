@@ -274,13 +274,16 @@ fn bad_input_gives_readable_errors() {
 /// path only exists in wasm builds, so this is where it is compared).
 #[wasm_bindgen_test]
 fn jpeg_encoder_simd_equals_scalar() {
-    assert_eq!(occlude::jpeg::encoder::simd_mismatches(2000), 0);
+    assert_eq!(occlude::internals::jpeg::encoder::simd_mismatches(2000), 0);
 }
 
 /// The JPEG writer's SIMD128 search for nonzero coefficients agrees with the scalar one.
 #[wasm_bindgen_test]
 fn jpeg_writer_simd_mask_equals_scalar() {
-    assert_eq!(occlude::jpeg::writer::simd_mask_mismatches(20_000), 0);
+    assert_eq!(
+        occlude::internals::jpeg::writer::simd_mask_mismatches(20_000),
+        0
+    );
 }
 
 /// Every thrown error carries the core's stable `code`; the worker reads it, never the text.
@@ -330,7 +333,7 @@ fn busy_picture(w: u16, h: u16) -> Vec<u8> {
 #[wasm_bindgen_test]
 fn jpeg_pixels_simd_matches_scalar() {
     use jpeg_encoder::{ColorType, Encoder, SamplingFactor as S};
-    use occlude::jpeg::{pixels, reader};
+    use occlude::internals::jpeg::{pixels, reader};
     let mut files: Vec<Vec<u8>> = vec![
         include_bytes!("fixtures/jpeg-photo.jpg").to_vec(),
         include_bytes!("fixtures/jpeg-gray.jpg").to_vec(),

@@ -10,7 +10,8 @@
 //! Kept quick: 10 samples, short measurement; the browser benchmark is `tools/bench`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use occlude::{burn, decode, encode, verify, OutputFormat, Rgb};
+use occlude::internals::{burn, decode, encode, verify};
+use occlude::{OutputFormat, Rgb};
 use occlude_bench::{boxes, photo, screenshot, with_exif};
 use std::hint::black_box;
 use std::time::Duration;

@@ -1,8 +1,9 @@
 //! Native timings of Occlude's own JPEG pixel decoder against the `image` crate's (zune-jpeg)
 //! on the 12 MP q92 4:2:0 photo the benchmark makes (or a file given as the first argument).
 //! `cd bench && cargo run --release --example jpeg_pixels -- [photo.jpg] [runs]`
-use occlude::jpeg::{pixels, reader};
-use occlude::{encode, OutputFormat};
+use occlude::internals::encode;
+use occlude::internals::jpeg::{pixels, reader};
+use occlude::OutputFormat;
 use occlude_bench::{median, photo};
 use std::time::Instant;
 

@@ -4,8 +4,9 @@
 //! `cd bench && cargo run --release --example lossless_stages -- [photo.jpg] [runs]`
 //! Prints the median of each stage and a hash of the written bytes (to check that a change to
 //! the writer or reader leaves the output byte-identical).
-use occlude::jpeg::{edges, reader, transform, wipe, writer};
-use occlude::{burn, encode, verify, OutputFormat, Rgb};
+use occlude::internals::jpeg::{edges, reader, transform, wipe, writer};
+use occlude::internals::{encode, verify};
+use occlude::{OutputFormat, Rgb};
 use occlude_bench::{median, photo};
 use std::time::Instant;
 
@@ -82,7 +83,7 @@ fn main() {
         t[6].push(ms(s));
         drop(eight);
     }
-    let _: &[burn::PixelBox] = &grown;
+    let _: &[occlude::PixelBox] = &grown;
     let names = [
         "read", "orient1", "wipe", "repad", "write", "verify", "orient8",
     ];

@@ -1,6 +1,7 @@
 //! PNG encoder settings on a photo-like and a screenshot-like image: encode time, size and the
 //! verifier's time. `cd bench && cargo run --release --example png_settings -- photo.jpg screen.png`
-use occlude::{burn, decode, verify, OutputFormat, Rgb};
+use occlude::internals::{burn, decode, verify};
+use occlude::{OutputFormat, Rgb};
 use std::time::Instant;
 
 fn encode(img: &image::RgbImage, c: png::DeflateCompression, f: png::Filter) -> Vec<u8> {

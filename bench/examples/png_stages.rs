@@ -1,7 +1,8 @@
 //! Native stage timings of the pixel path to PNG, against the `png` crate's own encoder and row
 //! reader (the previous code): decode, encode, verify, sizes. Runs interleaved; medians.
 //! `cd bench && cargo run --release --example png_stages -- photo.jpg screen.png [runs]`
-use occlude::{burn, decode, encode, verify, OutputFormat, PixelBox, Rgb};
+use occlude::internals::{burn, decode, encode, verify};
+use occlude::{OutputFormat, PixelBox, Rgb};
 use std::time::Instant;
 
 /// The previous encoder: the `png` crate with `Compression::Fastest` (photos) or zlib level 1

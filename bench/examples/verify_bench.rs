@@ -1,6 +1,7 @@
 //! Native timings of the redaction stages and the verifier on a JPEG file.
 //! `cd bench && cargo run --release --example verify_bench -- photo.jpg [runs]`
-use occlude::{burn, decode, encode, verify, Options, OutputFormat, Rgb};
+use occlude::internals::{burn, decode, encode, verify};
+use occlude::{Options, OutputFormat, Rgb};
 use std::time::Instant;
 
 fn ms(t: Instant) -> f64 {
@@ -66,7 +67,7 @@ fn main() {
 /// Writer tables: Annex K against optimised, on the file's own coefficients.
 #[allow(dead_code)]
 fn tables(input: &[u8]) {
-    use occlude::jpeg::{reader, writer};
+    use occlude::internals::jpeg::{reader, writer};
     let c = reader::read(input).expect("read");
     for t in [writer::Tables::Optimized, writer::Tables::AnnexK] {
         let mut best = f64::MAX;

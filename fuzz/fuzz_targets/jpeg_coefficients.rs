@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use occlude::jpeg::{self, reader, writer};
+use occlude::internals::jpeg::{self, reader, writer};
 use occlude::{Rect, Rgb};
 
 fuzz_target!(|data: &[u8]| {

@@ -1,0 +1,21 @@
+//! What an input file carries besides its pixels (EXIF, XMP, IPTC, colour profile, comments,
+//! text chunks, bytes after the end, extra frames), read from its container without decoding
+//! pixels. Never fails: a damaged container yields what could be read plus a note.
+//!
+//! [`containers`] reads each format (through the container walkers) into the [`model`];
+//! [`exif`] and [`icc`] read the blocks it finds; [`words`] says what was found in plain words.
+
+pub mod bytes;
+pub mod containers;
+pub mod exif;
+pub mod icc;
+pub mod model;
+pub mod words;
+
+// They make JPEG files with the `image` crate, which only the full build has.
+#[cfg(all(test, feature = "all-formats"))]
+mod tests;
+
+pub use containers::inventory;
+pub use exif::{ExifSummary, NamedValue, Thumbnail};
+pub use model::{Comments, IccSummary, Inventory, TextChunk};

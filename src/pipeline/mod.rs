@@ -1,0 +1,7 @@
+//! The pipeline: what the app, the CLI and the wasm edge call. It is the only part of the core
+//! that sees a request's options or builds a report; below it, codecs, the verifier and the
+//! inventory know formats and pixels only.
+
+pub mod inspect;
+pub mod redact;
+pub mod warm_up;
