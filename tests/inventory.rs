@@ -233,7 +233,7 @@ fn every_prefix_of_every_fixture() {
 /// A phone photo's inventory, written out (as the page's tests used to feed the JS port of
 /// `plain_words`, deleted now that `inspect()` sends the core's words with the inspection).
 fn phone_inventory() -> Inventory {
-    use occlude::inventory::{ExifSummary, IccSummary, NamedValue, Thumbnail};
+    use occlude::{ExifSummary, IccSummary, NamedValue, Thumbnail};
     let named = |name: &str, value: &str| NamedValue {
         name: name.into(),
         value: value.into(),
@@ -308,7 +308,7 @@ fn plain_words_exactly() {
         ..phone.clone()
     };
     assert!(empty.plain_words().is_empty(), "{:?}", empty.plain_words());
-    let chunk = |kind: &str, keyword: &str| occlude::inventory::TextChunk {
+    let chunk = |kind: &str, keyword: &str| occlude::TextChunk {
         kind: kind.into(),
         keyword: keyword.into(),
     };
