@@ -10,7 +10,7 @@
 //! - `verify`, `inventory`: checking a produced file; listing what an input carries;
 //! - `codec`: bytes to pixels and pixels to a new file (PNG, JPEG, the image crate's decoders);
 //! - `container`, `raster`: file structure without decoding; operations on decoded pixels;
-//! - `ground`: errors, limits, formats, colour, boxes, the clock.
+//! - `ground`: errors, limits, formats, colour, boxes, region templates, the clock.
 
 pub(crate) mod codec;
 pub(crate) mod container;
@@ -31,6 +31,7 @@ pub use ground::colour::Rgb;
 pub use ground::error::{Error, Result};
 pub use ground::format::{default_output, InputFormat, OutputFormat, DEFAULT_QUALITY};
 pub use ground::geometry::{PixelBox, Rect};
+pub use ground::template::{same_shape, Template, TemplateDocument};
 pub use inventory::{
     Comments, ExifSummary, IccSummary, Inventory, NamedValue, TextChunk, Thumbnail,
 };
