@@ -1,5 +1,6 @@
 //! What the integration tests share: where the fixtures are and how to read them, the picture
-//! the pixel path sees, and a minimal EXIF orientation block. Each test file that needs them
+//! the pixel path sees, a minimal EXIF orientation block, and ExifTool as the independent
+//! oracle of what an export carries (the attack suite's allowlist). Each test file that needs them
 //! says `mod common;`.
 
 // Every test binary compiles this module and uses only part of it.
@@ -7,6 +8,7 @@
 
 use occlude::Rgb;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The committed fixtures (regenerate them with `python3 tools/make_fixtures.py`).
 pub fn fixtures_dir() -> PathBuf {
@@ -37,4 +39,76 @@ pub fn exif_orientation_block(o: u8) -> Vec<u8> {
     let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
     t.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0]);
     t
+}
+
+/// The only tags ExifTool may report for an Occlude export (`-j -a -G1` keys). Everything
+/// here describes the file's structure; none of it comes from the input's metadata.
+pub const EXIFTOOL_ALLOWLIST: &[&str] = &[
+    "SourceFile",
+    "ExifTool:ExifToolVersion",
+    "System:FileName",
+    "System:Directory",
+    "System:FileSize",
+    "System:FileModifyDate",
+    "System:FileAccessDate",
+    "System:FileInodeChangeDate",
+    "System:FilePermissions",
+    "File:FileType",
+    "File:FileTypeExtension",
+    "File:MIMEType",
+    "File:ImageWidth",
+    "File:ImageHeight",
+    "File:EncodingProcess",
+    "File:BitsPerSample",
+    "File:ColorComponents",
+    "File:YCbCrSubSampling",
+    "JFIF:JFIFVersion",
+    "JFIF:ResolutionUnit",
+    "JFIF:XResolution",
+    "JFIF:YResolution",
+    "PNG:ImageWidth",
+    "PNG:ImageHeight",
+    "PNG:BitDepth",
+    "PNG:ColorType",
+    "PNG:Compression",
+    "PNG:Filter",
+    "PNG:Interlace",
+    "Composite:ImageSize",
+    "Composite:Megapixels",
+];
+
+pub fn exiftool_available() -> bool {
+    Command::new("exiftool")
+        .arg("-ver")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs ExifTool on `bytes` and returns every key it reports outside the allowlist.
+pub fn exiftool_extras(bytes: &[u8], ext: &str, tag: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("occlude-attack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{tag}.{ext}"));
+    std::fs::write(&path, bytes).unwrap();
+    exiftool_extras_of(&path)
+}
+
+/// Runs ExifTool on the file at `path` and returns every key it reports outside the allowlist.
+pub fn exiftool_extras_of(path: &Path) -> Vec<String> {
+    let out = Command::new("exiftool")
+        .args(["-j", "-a", "-G1"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "exiftool failed on {}",
+        path.display()
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let obj = v[0].as_object().expect("exiftool JSON object");
+    obj.iter()
+        .filter(|(k, _)| !EXIFTOOL_ALLOWLIST.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect()
 }
