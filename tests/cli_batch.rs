@@ -6,7 +6,10 @@
 
 mod common;
 
-use common::{exiftool_available, exiftool_extras_of, fixture, fixture_path, seen};
+use common::{
+    exiftool_available, exiftool_extras_of, fixture, fixture_path, seen, template_case_text,
+    template_cases,
+};
 use occlude::internals::burn::resolve;
 use occlude::internals::container::{walk_jpeg, walk_png};
 use occlude::internals::verify::verify;
@@ -433,32 +436,12 @@ fn usage_errors_are_one_line_and_write_nothing() {
 #[test]
 fn the_cli_reads_every_conformance_file_as_the_page_does() {
     let d = tmpdir("conformance");
-    let path = fixture_path("templates/cases.json");
-    let cases: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let cases = cases["cases"].as_array().unwrap();
     let missing = d.join("no-such-input.png");
+    let cases = template_cases();
+    assert!(cases.len() >= 60, "only {} cases", cases.len());
     for case in cases {
         let id = case["id"].as_str().unwrap();
-        let text = match case["text"].as_str() {
-            Some(t) => t.to_string(),
-            None => {
-                let mut json = case["json"].clone();
-                if let Some(r) = case.get("repeatBox") {
-                    json["boxes"] = serde_json::Value::Array(vec![
-                        r["box"].clone();
-                        r["count"].as_u64().unwrap()
-                            as usize
-                    ]);
-                }
-                if let Some(r) = case.get("repeatTemplate") {
-                    json = serde_json::Value::Array(vec![
-                        r["template"].clone();
-                        r["count"].as_u64().unwrap() as usize
-                    ]);
-                }
-                json.to_string()
-            }
-        };
+        let text = template_case_text(&case);
         let file = d.join(format!("{id}.json"));
         std::fs::write(&file, text).unwrap();
         let o = occlude(&[

@@ -3,38 +3,13 @@
 //! the way the CLI reads a file and must give exactly the templates, the fitted boxes or the
 //! error code and message the case expects, so the page and the CLI agree.
 
+mod common;
+
+use common::{template_case_text, template_cases};
 use occlude::{Template, TemplateDocument};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
-
-fn cases() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/templates/cases.json"
-    );
-    let text = std::fs::read_to_string(path).expect("read cases.json");
-    let v: Value = serde_json::from_str(&text).expect("cases.json is JSON");
-    v["cases"].as_array().expect("a list of cases").clone()
-}
-
-/// The file text of a case: `text` as is, or `json` written out (after `repeatBox` /
-/// `repeatTemplate` fill it in).
-fn file_text(case: &Value) -> String {
-    if let Some(t) = case["text"].as_str() {
-        return t.to_string();
-    }
-    let mut json = case["json"].clone();
-    if let Some(r) = case.get("repeatBox") {
-        let n = r["count"].as_u64().expect("repeatBox count") as usize;
-        json["boxes"] = Value::Array(vec![r["box"].clone(); n]);
-    }
-    if let Some(r) = case.get("repeatTemplate") {
-        let n = r["count"].as_u64().expect("repeatTemplate count") as usize;
-        json = Value::Array(vec![r["template"].clone(); n]);
-    }
-    serde_json::to_string(&json).expect("write JSON")
-}
 
 /// The CLI's reader (src/bin/occlude.rs, `read_templates`): serde_json with its recursion
 /// limit lifted, the core's rules stopping at 128 levels.
@@ -74,7 +49,7 @@ fn template_json(t: &Template) -> Value {
 
 #[test]
 fn every_conformance_case() {
-    let cases = cases();
+    let cases = template_cases();
     let mut ids = BTreeSet::new();
     let mut failures = Vec::new();
     let (mut refused, mut applied) = (0, 0);
@@ -82,20 +57,20 @@ fn every_conformance_case() {
         let id = case["id"].as_str().expect("every case has an id");
         assert!(ids.insert(id), "case {id} twice");
         let expect = &case["expect"];
-        let got = read(&file_text(case));
-        let problem = match (got, expect) {
-            (Err(e), _) if expect.get("error").is_some() => {
+        let got = read(&template_case_text(case));
+        let problem = match got {
+            Err(e) if expect.get("error").is_some() => {
                 refused += 1;
                 (error_json(&e) != expect["error"])
                     .then(|| format!("error {}, expected {}", error_json(&e), expect["error"]))
             }
-            (Err(e), _) => Some(format!("refused: {}", error_json(&e))),
-            (Ok(t), _) if expect.get("boxCount").is_some() => {
+            Err(e) => Some(format!("refused: {}", error_json(&e))),
+            Ok(t) if expect.get("boxCount").is_some() => {
                 let n: Vec<usize> = t.iter().map(|t| t.boxes().len()).collect();
                 let want = expect["boxCount"].as_u64().map(|n| vec![n as usize]);
                 (Some(n.clone()) != want).then(|| format!("box count {n:?}, expected {want:?}"))
             }
-            (Ok(t), _) if expect.get("templates").is_some() => {
+            Ok(t) if expect.get("templates").is_some() => {
                 let read: Value = t.iter().map(template_json).collect();
                 if read != expect["templates"] {
                     Some(format!("read {read}, expected {}", expect["templates"]))
@@ -116,7 +91,7 @@ fn every_conformance_case() {
                     None
                 }
             }
-            (Ok(_), _) => Some(format!("read, but the case expects {expect}")),
+            Ok(_) => Some(format!("read, but the case expects {expect}")),
         };
         if let Some(p) = problem {
             failures.push(format!("{id}: {p}"));

@@ -1,6 +1,7 @@
 //! What the integration tests share: where the fixtures are and how to read them, the picture
 //! the pixel path sees, a minimal EXIF orientation block, and ExifTool as the independent
-//! oracle of what an export carries (the attack suite's allowlist). Each test file that needs them
+//! oracle of what an export carries (the attack suite's allowlist), and the template cases
+//! shared with the page. Each test file that needs them
 //! says `mod common;`.
 
 // Every test binary compiles this module and uses only part of it.
@@ -111,4 +112,32 @@ pub fn exiftool_extras_of(path: &Path) -> Vec<String> {
         .filter(|(k, _)| !EXIFTOOL_ALLOWLIST.contains(&k.as_str()))
         .map(|(k, v)| format!("{k}={v}"))
         .collect()
+}
+
+/// The conformance cases for template files (`tests/fixtures/templates/cases.json`, shared
+/// with the page's `www/js/template.js`).
+pub fn template_cases() -> Vec<serde_json::Value> {
+    let v: serde_json::Value =
+        serde_json::from_slice(&fixture("templates/cases.json")).expect("cases.json is JSON");
+    v["cases"].as_array().expect("a list of cases").clone()
+}
+
+/// The file text of a template case: `text` as is, or `json` written out after `repeatBox`
+/// (the template's boxes) or `repeatTemplate` (the list) fill it in.
+pub fn template_case_text(case: &serde_json::Value) -> String {
+    if let Some(t) = case["text"].as_str() {
+        return t.to_string();
+    }
+    let repeat = |r: &serde_json::Value, what: &str| {
+        let n = r["count"].as_u64().expect("a count") as usize;
+        serde_json::Value::Array(vec![r[what].clone(); n])
+    };
+    let mut json = case["json"].clone();
+    if let Some(r) = case.get("repeatBox") {
+        json["boxes"] = repeat(r, "box");
+    }
+    if let Some(r) = case.get("repeatTemplate") {
+        json = repeat(r, "template");
+    }
+    serde_json::to_string(&json).expect("write JSON")
 }
