@@ -163,13 +163,14 @@ fn redact(args: &[String]) -> Result<ExitCode, String> {
     }
     let templates = a.template.as_deref().map(read_templates).transpose()?;
     let templates = templates.as_deref();
-    match (&a.output, &a.out_dir) {
-        (Some(output), _) => {
-            redact_to(&a, &a.inputs[0], output, templates)?;
+    match (a.inputs.as_slice(), &a.output, &a.out_dir) {
+        ([input], Some(output), None) => {
+            redact_to(&a, input, output, templates)?;
             Ok(ExitCode::SUCCESS)
         }
-        (None, Some(dir)) => Ok(redact_batch(&a, dir, templates)),
-        (None, None) => Err("no output given".into()), // refused by RedactArgs::parse
+        (_, None, Some(dir)) => Ok(redact_batch(&a, dir, templates)),
+        // RedactArgs::parse has refused every other combination already.
+        _ => Err("give one INPUT with -o OUTPUT, or several with --out-dir DIR".into()),
     }
 }
 
