@@ -194,6 +194,22 @@ async function exportImage(d) {
   const button = await waitFor(d, 'an Export or Download button', `return Q.byRole('button', 'Export') || Q.byRole('button', 'Download');`);
   await waitFor(d, 'the button to be enabled', 'return !arguments[0].disabled;', [button], 10_000);
   await d.click(button);
+  const { checklist, result } = await answerChecklistUntil(
+    d,
+    `if ((window.__occludeExports || []).length) return { exported: true };
+     const saved = st.find((t) => /^Saved /.test(t));
+     if (saved) return { saved };`,
+    'no occlude-export event and no "Saved" status within 90 s of pressing Export',
+  );
+  return { checklist, saved: result.saved ?? null };
+}
+
+/**
+ * After a press of Export or Export all: answers the "Before you share" checklist with
+ * Continue when it shows, until `doneBody` (page code that may use `st`, the status lines, and
+ * returns a truthy value when done) returns; fails on a "failed" status or after 90 s.
+ */
+async function answerChecklistUntil(d, doneBody, timeoutMessage) {
   let checklist = false;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -202,20 +218,18 @@ async function exportImage(d) {
        const st = Q.statuses();
        const failed = st.find((t) => /failed/i.test(t));
        if (failed) return { failed };
-       if ((window.__occludeExports || []).length) return { exported: true };
-       const saved = st.find((t) => /^Saved /.test(t));
-       if (saved) return { saved };
+       const done = (() => { ${doneBody} })();
+       if (done) return { done };
        const dialog = Q.byRole('dialog', { re: '^Before you share$' });
        return dialog ? { dialog } : {};`,
     );
     if (next.failed) throw new Error(`export failed: ${next.failed}`);
-    if (next.exported || next.saved) return { checklist, saved: next.saved ?? null };
+    if (next.done) return { checklist, result: next.done };
     if (next.dialog) {
       checklist = true;
-      const ok = await byRole(d, 'button', 'Continue', { within: next.dialog, timeoutMs: 5_000 });
-      await d.click(ok);
+      await d.click(await byRole(d, 'button', 'Continue', { within: next.dialog, timeoutMs: 5_000 }));
     }
-    if (Date.now() > deadline) throw new Error('no occlude-export event and no "Saved" status within 90 s of pressing Export');
+    if (Date.now() > deadline) throw new Error(timeoutMessage);
     await sleep(150);
   }
 }
@@ -443,27 +457,11 @@ export async function caseScenario(d, { url, fixturesDir, artifacts, downloads, 
   await waitFor(d, 'every image with its box in the strip', `return ['Image 1, 1 box', 'Image 2, 1 box', 'Image 3, 1 box'].every((n) => Q.byRole('button', n));`, [], 10_000);
 
   await d.click(await byRole(d, 'button', 'Export all'));
-  let checklist = false;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const next = await d.execute(
-      `${Q}
-       const st = Q.statuses();
-       const failed = st.find((t) => /failed/i.test(t));
-       if (failed) return { failed };
-       if ((window.__occludeExports || []).length === 3 && Q.byRole('heading', 'What you will send')) return { done: true };
-       const dialog = Q.byRole('dialog', { re: '^Before you share$' });
-       return dialog ? { dialog } : {};`,
-    );
-    if (next.failed) throw new Error(`Export all failed: ${next.failed}`);
-    if (next.done) break;
-    if (next.dialog) {
-      checklist = true;
-      await d.click(await byRole(d, 'button', 'Continue', { within: next.dialog, timeoutMs: 5_000 }));
-    }
-    if (Date.now() > deadline) throw new Error('Export all: no review with three files within 90 s');
-    await sleep(150);
-  }
+  const { checklist } = await answerChecklistUntil(
+    d,
+    `return (window.__occludeExports || []).length === 3 && !!Q.byRole('heading', 'What you will send');`,
+    'Export all: no review with three files within 90 s',
+  );
   const files = await d.evalAsync(
     `const out = [];
      for (const { blob, name, report } of window.__occludeExports) {
