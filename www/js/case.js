@@ -198,8 +198,16 @@ class CaseTools {
       if (b.dataset.act === 'apply') this.#applyTemplate(t);
       if (b.dataset.act === 'export') this.#exportTemplate(t);
     });
-    ui.offerUse.addEventListener('click', () => this.#useOffer());
-    ui.offerDismiss.addEventListener('click', () => this.#nextOffer('Not now: the template was not used.'));
+    // The bar goes (or shows the next offer): the focus goes back to the image, not to the page.
+    const backToImage = () => (state.offer ? ui.offerUse : this.#host.ui.canvas).focus({ preventScroll: true });
+    ui.offerUse.addEventListener('click', () => {
+      this.#useOffer();
+      backToImage();
+    });
+    ui.offerDismiss.addEventListener('click', () => {
+      this.#nextOffer('Not now: the template was not used.');
+      backToImage();
+    });
     ui.downloadAll.addEventListener('click', () => this.#downloadAll());
     ui.downloadZip.addEventListener('click', () => this.#downloadZip());
     ui.shareAll.addEventListener('click', () => this.#shareAll());
