@@ -113,10 +113,11 @@ export function parseTemplateBytes(bytes) {
  */
 export function parseTemplateText(text) {
   if (typeof text !== 'string') throw notJson();
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // The limit is on the file's bytes (UTF-8, a byte-order mark included), as the CLI reads it.
   if (text.length > LIMITS.fileBytes || new TextEncoder().encode(text).length > LIMITS.fileBytes) {
     throw invalid(`the file is larger than ${LIMITS.fileBytes} bytes`);
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value;
   try {
     value = JSON.parse(text);
