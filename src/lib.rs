@@ -36,6 +36,8 @@ pub use inventory::{
     Comments, ExifSummary, IccSummary, Inventory, NamedValue, TextChunk, Thumbnail,
 };
 pub use pipeline::inspect::{inspect, preview, Inspection, Preview};
-pub use pipeline::redact::{redact, redact_timed, Options, Path, Redaction, Report, Timings};
+pub use pipeline::redact::{
+    copy_as_is, redact, redact_timed, Options, Path, Redaction, Report, Timings,
+};
 pub use pipeline::warm_up::warm_up;
 pub use verify::Verification;
