@@ -4,8 +4,11 @@
 //! it, the rest go on), exit status 1 if any failed; and every template file of the shared
 //! conformance cases refused or accepted by the CLI exactly as by the core and the page.
 
+#[path = "common/cli.rs"]
+mod cli_common;
 mod common;
 
+use cli_common::occlude;
 use common::{
     exiftool_available, exiftool_extras_of, fixture, fixture_path, seen, template_case_text,
     template_cases,
@@ -15,20 +18,9 @@ use occlude::internals::container::{walk_jpeg, walk_png};
 use occlude::internals::verify::verify;
 use occlude::{OutputFormat, Rect, Rgb};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn occlude(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_occlude"))
-        .args(args)
-        .output()
-        .expect("run occlude")
-}
 
 fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("occlude-batch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    cli_common::tmpdir("batch", name)
 }
 
 fn s(p: &Path) -> &str {
