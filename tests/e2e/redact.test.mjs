@@ -115,12 +115,23 @@ test('touch: a finger drag draws a box on a transparent PNG; output PNG is flatt
     deviceScaleFactor: 2,
     acceptDownloads: true,
   });
+  // The case module loads slowly here (a busy phone): the image must still not move once shown.
+  await context.route(/\/case\.(js|css)$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await route.continue();
+  });
   try {
     const { page, problems } = await openApp(context, app.server.url);
     const input = await makeImage(page, { width: 1200, height: 900, type: 'image/png', kind: 'alpha' });
     await page.setInputFiles('#file', { name: 'patient-jane-doe.png', mimeType: 'image/png', buffer: input });
     const opened = await settledStatus(page, 'Opening image');
     assert.match(opened, /^Opened 1200 × 900 PNG, transparency shown on white/, `${opened}\n${problems.join('\n')}`);
+
+    // Nothing loaded after the image shows moves it: a finger that starts drawing at once
+    // draws where it touched.
+    const placed = await page.locator('#canvas').boundingBox();
+    await page.waitForTimeout(1500);
+    assert.deepEqual(await page.locator('#canvas').boundingBox(), placed, 'the image does not move once shown');
 
     const box = [0.1, 0.4, 0.45, 0.8];
     await dragTouch(page, box.slice(0, 2), box.slice(2));

@@ -183,6 +183,7 @@ export class OccludeEditor extends HTMLElement {
   #listeners = [];
   /** The case features, imported with the first image (a promise of their controller). */
   #case = null;
+  #caseImport = null;
   /** The practice's templates.json as bytes, or null (read once, at start). */
   #practice = null;
   /** Images whose preview is being decoded. */
@@ -357,7 +358,7 @@ export class OccludeEditor extends HTMLElement {
     this.#announce(what);
     if (what === 'image') {
       this.#ensurePreview();
-      if (state.images.length && !this.#case) this.#case = import('./case.js').then((m) => m.attachCase(this.#caseHost()));
+      if (state.images.length && !this.#case) this.#case = this.#caseModule().then((m) => m?.attachCase(this.#caseHost()));
     }
   }
 
@@ -539,7 +540,11 @@ export class OccludeEditor extends HTMLElement {
     try {
       // The page keeps the File (a Blob, disk-backed), not its bytes: they go to the worker
       // and are read again from the File for a preview or an export.
+      // The case module (its toolbar sits above the image) loads while the file decodes and is
+      // in place before the image shows: the canvas never moves under a finger about to draw.
+      const caseModule = this.#caseModule();
       const { info: p, bitmap } = await this.#decode(file, signal);
+      await caseModule;
       state.addImage({ width: p.width, height: p.height, bitmap, thumb: makeThumb(bitmap), file, info: p });
       state.setStatus(describeOpen(p));
     } catch (err) {
@@ -663,6 +668,12 @@ export class OccludeEditor extends HTMLElement {
   }
 
   /** What the case features (js/case.js) may use of the element. */
+  /** The case module, imported once (null if it cannot load: the one-image flow still works). */
+  #caseModule() {
+    this.#caseImport ??= import('./case.js').catch(() => null);
+    return this.#caseImport;
+  }
+
   #caseHost() {
     return {
       root: this.shadowRoot,
