@@ -1,6 +1,7 @@
 //! The ground floor: what every other part of the core builds on, importing nothing from the
 //! crate itself. Errors, size limits, formats, colour, boxes and the clock.
 
+pub mod bytes;
 pub mod clock;
 pub mod colour;
 pub mod error;

@@ -2,7 +2,7 @@
 //! (text chunks and ImageMagick's raw profiles included), WebP chunks, GIF extensions, a BMP's
 //! embedded profile, a TIFF file's tags. Walked by the container walkers; never fails.
 
-use super::bytes::{be16, be32, clean_text, inflate, le32, slice, split_nul};
+use crate::ground::bytes::{be16, be32, clean_text, inflate, le32, slice, split_nul};
 use super::exif::{read_exif, Ctx};
 use super::model::{IccSummary, Inventory, TextChunk, MAX_LISTED};
 use crate::container;

@@ -1,6 +1,6 @@
 //! ICC colour profiles: the profile's description (its `desc` tag).
 
-use super::bytes::{be32, clean_text, slice};
+use crate::ground::bytes::{be32, clean_text, slice};
 
 /// The `desc` tag of an ICC profile (v2 textDescriptionType or v4 multiLocalizedUnicode).
 pub fn icc_description(p: &[u8]) -> Option<String> {

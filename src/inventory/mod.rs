@@ -5,7 +5,6 @@
 //! [`containers`] reads each format (through the container walkers) into the [`model`];
 //! [`exif`] and [`icc`] read the blocks it finds; [`words`] says what was found in plain words.
 
-pub mod bytes;
 pub mod containers;
 pub mod exif;
 pub mod icc;

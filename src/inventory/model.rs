@@ -1,6 +1,6 @@
 //! The inventory's data model: what was found, and how a reader adds to it.
 
-use super::bytes::clean_text;
+use crate::ground::bytes::clean_text;
 use super::exif::{read_exif, ExifSummary};
 use super::icc::icc_description;
 use serde::Serialize;

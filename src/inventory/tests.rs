@@ -1,7 +1,7 @@
 //! The inventory's tests. They make JPEG files with the `image` crate's encoder, which only the
 //! full build has.
 
-use super::bytes::be32;
+use crate::ground::bytes::be32;
 use super::containers::{inventory, ICC_ID, PHOTOSHOP_ID, XMP_ID};
 use super::exif::read_exif;
 use super::icc::icc_description;

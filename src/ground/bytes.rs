@@ -1,5 +1,6 @@
-//! Reading untrusted bytes for the inventory: integers that may be missing, text made
-//! printable, NUL-separated fields, and zlib streams inflated under a limit.
+//! Reading untrusted bytes (the inventory's containers, colour profiles): integers that may be
+//! missing, text made printable, NUL-separated fields, and zlib streams inflated under a limit
+//! (fdeflate, the one inflater of the core's metadata readers).
 
 /// Largest output of one zlib stream we inflate (iCCP, zTXt, compressed iTXt).
 pub const MAX_INFLATE: usize = 8 << 20;
