@@ -2,8 +2,8 @@
 //! hostile block costs no more than its field count), then the few values the inventory names:
 //! camera, dates, free text, GPS, the thumbnail, the orientation.
 
-use crate::ground::bytes::{be16, be32, clean_text, le16, le32, slice, split_nul};
 use crate::container;
+use crate::ground::bytes::{be16, be32, clean_text, le16, le32, slice, split_nul};
 use serde::Serialize;
 use std::collections::HashSet;
 
