@@ -3,7 +3,7 @@
 //! camera, dates, free text, GPS, the thumbnail, the orientation.
 
 use crate::container;
-use crate::ground::bytes::{be16, be32, clean_text, le16, le32, slice, split_nul};
+use crate::ground::bytes::{be16, be32, clean_text, decimal, le16, le32, slice, split_nul};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -300,12 +300,13 @@ impl Scan {
                     let sign = if n < 0 { "-" } else { "" };
                     write!(s, "{sep}{sign}{}/{m}", n.unsigned_abs())
                 }),
-                11 => self
-                    .u32(d, at)
-                    .map(|v| write!(s, "{sep}{}", f32::from_bits(v))),
+                11 => self.u32(d, at).map(|v| {
+                    let v = decimal(f64::from(f32::from_bits(v)), 6);
+                    write!(s, "{sep}{v}")
+                }),
                 12 => pair().map(|(a, b)| {
                     let (hi, lo) = if self.le { (b, a) } else { (a, b) };
-                    let v = f64::from_bits(u64::from(hi) << 32 | u64::from(lo));
+                    let v = decimal(f64::from_bits(u64::from(hi) << 32 | u64::from(lo)), 9);
                     write!(s, "{sep}{v}")
                 }),
                 _ => None,
