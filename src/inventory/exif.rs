@@ -5,7 +5,6 @@
 use crate::container;
 use crate::ground::bytes::{be16, be32, clean_text, decimal, le16, le32, slice, split_nul};
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// More EXIF fields than this and the scan stops; no values are read.
 const MAX_EXIF_FIELDS: usize = 10_000;
@@ -129,7 +128,9 @@ impl Scan {
         if d.len() < 8 || s.u16(d, 2) != Some(42) {
             return Err("no TIFF header");
         }
-        let mut seen = HashSet::new();
+        // At most 8 directories and their sub-directories: a list is enough (a HashSet linked
+        // hashbrown and SipHash into the core module, ~1.7 KB gzipped).
+        let mut seen = Vec::new();
         let mut offset = s.u32(d, 4).unwrap_or(0) as usize;
         let mut n = 0u16;
         while offset != 0 {
@@ -155,12 +156,13 @@ impl Scan {
         offset: usize,
         ctx: Ctx,
         n: u16,
-        seen: &mut HashSet<usize>,
+        seen: &mut Vec<usize>,
     ) -> Result<usize, &'static str> {
         let count = self.u16(d, offset).ok_or("truncated directory")?;
-        if !seen.insert(offset) {
+        if seen.contains(&offset) {
             return Err("a directory is visited twice");
         }
+        seen.push(offset);
         let mut p = offset + 2;
         for _ in 0..count {
             if d.len().saturating_sub(p) < 12 {
