@@ -75,28 +75,6 @@ pub fn decimal(v: f64, places: u32) -> String {
     format!("{sign}{whole}.{frac:0digits$}")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn decimals_print_like_the_float_printer() {
-        use super::decimal;
-        for (v, places, text) in [
-            (0.0, 2, "0"),
-            (-0.0, 2, "0"),
-            (1.5, 2, "1.5"),
-            (-2.25, 2, "-2.25"),
-            (-0.001, 2, "0"),
-            (3.14159, 4, "3.1416"),
-            (0.05, 2, "0.05"),
-            (72.0, 6, "72"),
-            (1e20, 2, "1e18 or more"),
-            (f64::NEG_INFINITY, 2, "-infinity"),
-            (f64::NAN, 2, "not a number"),
-        ] {
-            assert_eq!(decimal(v, places), text, "{v}");
-        }
-    }
-}
 
 /// A whole zlib stream, or `None` when it is damaged, cut short or inflates past `MAX_INFLATE`.
 pub fn inflate(data: &[u8]) -> Option<Vec<u8>> {
@@ -123,5 +101,28 @@ pub fn split_nul(b: &[u8]) -> (&[u8], &[u8]) {
     match b.iter().position(|&x| x == 0) {
         Some(i) => (&b[..i], b.get(i + 1..).unwrap_or(&[])),
         None => (b, &[]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimals_print_like_the_float_printer() {
+        use super::decimal;
+        for (v, places, text) in [
+            (0.0, 2, "0"),
+            (-0.0, 2, "0"),
+            (1.5, 2, "1.5"),
+            (-2.25, 2, "-2.25"),
+            (-0.001, 2, "0"),
+            (1.23456, 4, "1.2346"),
+            (0.05, 2, "0.05"),
+            (72.0, 6, "72"),
+            (1e20, 2, "1e18 or more"),
+            (f64::NEG_INFINITY, 2, "-infinity"),
+            (f64::NAN, 2, "not a number"),
+        ] {
+            assert_eq!(decimal(v, places), text, "{v}");
+        }
     }
 }
