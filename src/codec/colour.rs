@@ -12,6 +12,7 @@ use crate::colour::classify::{assess, assess_icc, Assessment, Verdict};
 use crate::colour::convert::ToSrgb;
 use crate::colour::source::{jpeg_profile, png_colour, Tagged};
 use crate::container;
+#[cfg(feature = "all-formats")]
 use crate::ground::bytes::{le32, slice};
 #[cfg(not(feature = "all-formats"))]
 use crate::ground::error::Error;
@@ -36,6 +37,17 @@ pub fn read(bytes: &[u8], format: InputFormat) -> (Tagged, Assessment) {
                 .into_iter()
                 .filter_map(|c| Some((c.kind, bytes.get(c.data)?))),
         ),
+        _ => other_formats(bytes, format),
+    };
+    let assessment = assess(&tagged);
+    (tagged, assessment)
+}
+
+/// WebP's `ICCP` chunk and a BMP's embedded profile (GIF's and TIFF's come from their decoders,
+/// see [`from_decoder`]). The core build reads none: it decodes only JPEG and PNG.
+#[cfg(feature = "all-formats")]
+fn other_formats(bytes: &[u8], format: InputFormat) -> Tagged {
+    match format {
         InputFormat::Webp => {
             let chunks = container::webp::walk(bytes).map(|w| w.chunks);
             let iccp = chunks
@@ -48,13 +60,17 @@ pub fn read(bytes: &[u8], format: InputFormat) -> (Tagged, Assessment) {
             }
         }
         InputFormat::Bmp => bmp_profile(bytes),
-        InputFormat::Gif | InputFormat::Tiff => Tagged::Untagged,
-    };
-    let assessment = assess(&tagged);
-    (tagged, assessment)
+        _ => Tagged::Untagged,
+    }
+}
+
+#[cfg(not(feature = "all-formats"))]
+fn other_formats(_: &[u8], _: InputFormat) -> Tagged {
+    Tagged::Untagged
 }
 
 /// The profile a BMP (BITMAPV5HEADER, 'MBED') embeds; its decoder does not expose it.
+#[cfg(feature = "all-formats")]
 fn bmp_profile(b: &[u8]) -> Tagged {
     let header = le32(b, 14).unwrap_or(0);
     if header < 124 || le32(b, 14 + 56) != Some(0x4D42_4544) {

@@ -89,7 +89,11 @@ impl Assessment {
         Assessment::of(
             Verdict::Standard {
                 space: Space::Srgb,
-                model: Space::Srgb.model().clone(),
+                // Never converted from (sRGB needs nothing): a placeholder, not sRGB's model,
+                // which would cost a copy of its curves for every untagged file.
+                model: Model::Grey {
+                    trc: icc::Curve::Identity,
+                },
             },
             Source::Nothing,
         )
@@ -226,7 +230,7 @@ pub fn assess(tagged: &Tagged) -> Assessment {
         Tagged::Gamma { gamma, chrm } => {
             let names = if chrm.is_some() { "gAMA, cHRM" } else { "gAMA" };
             let verdict = match png_model(*gamma, *chrm) {
-                Some(model) => decide(model, None),
+                Some(model) => decide(model),
                 None => Verdict::Unreadable {
                     why: "its gAMA or cHRM values are impossible".into(),
                 },
@@ -264,7 +268,7 @@ pub fn assess_icc(bytes: &[u8]) -> Assessment {
         }
     } else {
         match profile.model {
-            Ok(model) => decide(model, profile.description.as_deref()),
+            Ok(model) => decide(model),
             Err(why) => Verdict::NeedsCms { why },
         }
     };
@@ -276,29 +280,17 @@ pub fn assess_icc(bytes: &[u8]) -> Assessment {
     }
 }
 
-fn decide(model: Model, name: Option<&str>) -> Verdict {
+fn decide(model: Model) -> Verdict {
     let (space, de) = nearest(&model);
     if de <= MAX_DELTA_E {
         return Verdict::Standard { space, model };
     }
-    let claims = name.and_then(|n| {
-        let n = n.to_ascii_lowercase();
-        Space::ALL
-            .into_iter()
-            .find(|s| n.contains(&s.name().to_ascii_lowercase()))
-    });
-    let why = match claims {
-        Some(c) => format!(
-            "it is named like {} but shows colours up to ΔE {} from it",
-            c.name(),
-            tenths(max_delta_e(&model, c.model()))
-        ),
-        None => format!(
-            "its colours are up to ΔE {} from the nearest, {}",
-            tenths(de),
-            space.name()
-        ),
-    };
+    // A name the profile gives itself changes nothing: the words quote it next to this.
+    let why = format!(
+        "its colours are up to ΔE {} from the nearest, {}",
+        tenths(de),
+        space.name()
+    );
     Verdict::Convert { model, why }
 }
 
@@ -323,7 +315,9 @@ pub fn nearest(model: &Model) -> (Space, f64) {
     best
 }
 
-/// Largest ΔE76 between what two models make of the same 8-bit values.
+/// Largest ΔE76 between what two models make of the same 8-bit values. (Out of line: inlined
+/// into its callers, its loops were unrolled into ~29 KB of wasm.)
+#[inline(never)]
 pub fn max_delta_e(a: &Model, b: &Model) -> f64 {
     let mut worst: f64 = 0.0;
     let mut check = |c: [f64; 3]| {

@@ -28,21 +28,20 @@ pub struct ToSrgb {
     /// Linear sRGB (0..=OUT_STEPS) → encoded 8-bit (a fixed-size array: indexing it with a
     /// value clamped to OUT_STEPS needs no bounds check).
     out: Box<[u8; OUT_STEPS + 1]>,
-    grey: bool,
 }
 
 impl ToSrgb {
     pub fn new(model: &Model) -> ToSrgb {
-        let (trc, m, grey) = match model {
+        let (trc, m) = match model {
             Model::Rgb { m, trc } => {
                 let to_srgb = math::inverse(&Space::srgb_matrix()).unwrap_or([[0.0; 3]; 3]);
-                ([&trc[0], &trc[1], &trc[2]], math::mul(&to_srgb, m), false)
+                ([&trc[0], &trc[1], &trc[2]], math::mul(&to_srgb, m))
             }
-            // D50 grey is sRGB's neutral: Y is each linear sRGB channel.
+            // D50 grey is sRGB's neutral: Y is each linear sRGB channel (the decoder gives a
+            // grey picture as R = G = B).
             Model::Grey { trc } => (
                 [trc, trc, trc],
                 [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
-                true,
             ),
         };
         let mut lin = [[0i32; 256]; 3];
@@ -61,7 +60,6 @@ impl ToSrgb {
             // matrix; larger ones are clamped, so the Q28 sums below fit in i32.
             m: m.map(|r| r.map(|v| (v.clamp(-7.9, 7.9) * 8192.0).round() as i32)),
             out,
-            grey,
         }
     }
 
@@ -72,12 +70,6 @@ impl ToSrgb {
         let out: &[u8; OUT_STEPS + 1] = &self.out;
         // Q28 sum to a Q14 table index, clamped to the table.
         let q = |v: i32| -> u8 { out[((v + (1 << 13)) >> 14).clamp(0, OUT_STEPS as i32) as usize] };
-        if self.grey {
-            for v in rgb.iter_mut() {
-                *v = q(l0[usize::from(*v)] << 13);
-            }
-            return;
-        }
         for px in rgb.chunks_exact_mut(3) {
             let (r, g, b) = (
                 l0[usize::from(px[0])],

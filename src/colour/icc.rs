@@ -153,18 +153,11 @@ impl Profile {
 /// Reads a profile. Errors say what is wrong in plain words.
 pub fn parse(bytes: &[u8]) -> Result<Profile, String> {
     if bytes.len() > MAX_PROFILE_BYTES {
-        return Err(format!(
-            "it is {} bytes, more than the {} MiB a profile may have",
-            bytes.len(),
-            MAX_PROFILE_BYTES >> 20
-        ));
+        return Err("it is larger than the 8 MiB a profile may have".into());
     }
     let declared = be32(bytes, 0).unwrap_or(0) as usize;
     if declared < 132 || declared > bytes.len() {
-        return Err(format!(
-            "it claims {declared} bytes but holds {}",
-            bytes.len()
-        ));
+        return Err("it is cut short".into());
     }
     let p = &bytes[..declared];
     if p.get(36..40) != Some(b"acsp") {
@@ -172,18 +165,14 @@ pub fn parse(bytes: &[u8]) -> Result<Profile, String> {
     }
     let version = p[8]; // ok: declared >= 132
     if version != 2 && version != 4 {
-        return Err(format!(
-            "it is ICC version {version} (Occlude reads 2 and 4)"
-        ));
+        return Err("it is of an ICC version other than 2 and 4".into());
     }
     let sig = |at: usize| -> [u8; 4] { [p[at], p[at + 1], p[at + 2], p[at + 3]] }; // ok: at < 132
     let (space, pcs) = (sig(16), sig(20));
     let count = be32(p, 128).unwrap_or(u32::MAX) as usize;
     let table_end = 132 + 12 * count.min(MAX_TAGS + 1);
     if count > MAX_TAGS || table_end > declared {
-        return Err(format!(
-            "its tag table claims {count} tags, more than it can hold"
-        ));
+        return Err("its tag table claims more tags than it can hold".into());
     }
     let mut entries: Vec<([u8; 4], &[u8])> = Vec::with_capacity(count);
     for e in (132..table_end).step_by(12) {
@@ -192,10 +181,10 @@ pub fn parse(bytes: &[u8]) -> Result<Profile, String> {
         let size = be32(p, e + 8).unwrap_or(0) as usize;
         let data = slice(p, offset, size).filter(|_| offset >= table_end && size >= 8);
         let Some(data) = data else {
-            return Err(format!("its tag '{}' lies outside it", printable(&s)));
+            return Err("a tag lies outside it".into());
         };
         if entries.iter().any(|x| x.0 == s) {
-            return Err(format!("it has the tag '{}' twice", printable(&s)));
+            return Err("it has a tag twice".into());
         }
         entries.push((s, data));
     }
@@ -221,26 +210,20 @@ fn read_model<'a>(
     tag: &dyn Fn(&[u8; 4]) -> Option<&'a [u8]>,
 ) -> Result<Model, String> {
     if pcs != b"XYZ " {
-        return Err(format!(
-            "its connection space is '{}', not XYZ",
-            printable(pcs)
-        ));
+        return Err("its connection space is not XYZ".into());
     }
     let curve = |name: &[u8; 4]| -> Result<Curve, String> {
         tag(name)
             .and_then(read_curve)
-            .ok_or_else(|| format!("its '{}' curve is missing or malformed", printable(name)))
+            .ok_or_else(|| "a tone curve is missing or malformed".into())
     };
     match space {
         b"RGB " => {
             let mut m = [[0.0; 3]; 3];
             for (col, name) in [b"rXYZ", b"gXYZ", b"bXYZ"].into_iter().enumerate() {
-                let v = tag(name).and_then(xyz).ok_or_else(|| {
-                    format!(
-                        "its '{}' colorant is missing or malformed (not a matrix profile)",
-                        printable(name)
-                    )
-                })?;
+                let v = tag(name)
+                    .and_then(xyz)
+                    .ok_or("a colorant is missing or malformed (not a matrix profile)")?;
                 for (row, x) in v.into_iter().enumerate() {
                     m[row][col] = x;
                 }

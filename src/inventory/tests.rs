@@ -302,8 +302,8 @@ fn jpeg_with_everything() {
         "camera maker notes",
         "an XMP metadata packet (2.1 KB)",
         "IPTC / Photoshop data",
-        "colour profile \u{201c}sRGB IEC61966-2.1\u{201d}: cannot be used (it is ICC version 0 \
-         (Occlude reads 2 and 4)); the pixels are shown as sRGB, as browsers do, and it is \
+        "colour profile \u{201c}sRGB IEC61966-2.1\u{201d}: cannot be used (it is of an ICC version \
+         other than 2 and 4); the pixels are shown as sRGB, as browsers do, and it is \
          removed",
         "2 comments (\"Patient: J…\", …)",
         "other application data (APP11 JP)",
@@ -351,8 +351,8 @@ fn png_with_everything() {
     for expected in [
         "2 text chunks (Author, Comment)",
         "a timestamp chunk",
-        "colour profile \u{201c}Display P3\u{201d}: cannot be used (it is ICC version 0 \
-         (Occlude reads 2 and 4)); the pixels are shown as sRGB, as browsers do, and it is \
+        "colour profile \u{201c}Display P3\u{201d}: cannot be used (it is of an ICC version \
+         other than 2 and 4); the pixels are shown as sRGB, as browsers do, and it is \
          removed",
         "other data chunks (caBX)",
         "2 more animation frames",
