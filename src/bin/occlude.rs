@@ -145,6 +145,9 @@ fn redact(args: &[String]) -> Result<(), String> {
         v.metadata_blocks,
         v.trailing_bytes
     );
+    if !r.colour.is_empty() {
+        println!("colour: {}", r.colour);
+    }
     Ok(())
 }
 
