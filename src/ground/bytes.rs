@@ -75,7 +75,6 @@ pub fn decimal(v: f64, places: u32) -> String {
     format!("{sign}{whole}.{frac:0digits$}")
 }
 
-
 /// A whole zlib stream, or `None` when it is damaged, cut short or inflates past `MAX_INFLATE`.
 pub fn inflate(data: &[u8]) -> Option<Vec<u8>> {
     let mut z = fdeflate::Decompressor::new();

@@ -433,5 +433,27 @@ mod tests {
         assert_eq!(out.report.path, Path::Lossless);
         let png = decode(&fixture("png-rgb8.png"), Rgb::WHITE).unwrap();
         assert_eq!(png.image.dimensions(), (96, 64));
+        // Colour: matrix-and-curves profiles are kept (lossless) or converted in the core; a
+        // PNG whose cICP chunk needs the full CMS asks for the full module, in redact and in
+        // the preview alike.
+        let p3 = redact(&fixture("colour/jpeg-p3.jpg"), &boxes, &Default::default()).unwrap();
+        assert_eq!(p3.report.path, Path::Lossless);
+        assert_eq!(
+            p3.report.verification.colour_profile.as_deref(),
+            Some("Display P3")
+        );
+        let options = Options {
+            format: Some(OutputFormat::Png),
+            ..Options::default()
+        };
+        let converted = redact(&fixture("colour/png-p3-iccp.png"), &boxes, &options).unwrap();
+        assert!(converted.report.colour.ends_with("converted to sRGB"));
+        let cicp = fixture("colour/png-cicp-p3.png");
+        let want = Error::NeedsFullModule { format: "PNG" };
+        assert_eq!(redact(&cicp, &boxes, &options).err(), Some(want.clone()));
+        assert_eq!(
+            crate::pipeline::inspect::preview(&cicp, 100, Rgb::WHITE).err(),
+            Some(want)
+        );
     }
 }
