@@ -42,6 +42,16 @@ pub enum Error {
     /// without the `all-formats` feature); the full module opens it. The page's worker
     /// recognises this by [`Error::code`] and retries there, so a person never sees it.
     NeedsFullModule { format: &'static str },
+    /// A template file is not JSON: not UTF-8 text, not JSON's syntax, a number no double
+    /// holds, a lone surrogate, or nesting deeper than 128 levels (README, "Template files").
+    TemplateJson,
+    /// A template file of a version this Occlude does not read (a whole number other than 1).
+    TemplateVersion { detail: String },
+    /// A template file breaks a rule of the format: a field missing, unknown or out of range,
+    /// a box outside the template's size, too many boxes or templates.
+    TemplateInvalid { detail: String },
+    /// A template (or every template of a list) was made for images of another shape.
+    TemplateAspect { detail: String },
 }
 
 impl Error {
@@ -61,6 +71,10 @@ impl Error {
             Error::Encode { .. } => "encode",
             Error::Verification { .. } => "verification",
             Error::NeedsFullModule { .. } => "needs-full-module",
+            Error::TemplateJson => "template-json",
+            Error::TemplateVersion { .. } => "template-version",
+            Error::TemplateInvalid { .. } => "template-invalid",
+            Error::TemplateAspect { .. } => "template-aspect",
         }
     }
 }
@@ -102,6 +116,11 @@ impl fmt::Display for Error {
                 f,
                 "this build of Occlude cannot decode {format} images; the full build can"
             ),
+            // The page shows the same sentences (www/js/template.js): keep them word for word.
+            Error::TemplateJson => write!(f, "the file is not valid JSON"),
+            Error::TemplateVersion { detail }
+            | Error::TemplateInvalid { detail }
+            | Error::TemplateAspect { detail } => f.write_str(detail),
         }
     }
 }

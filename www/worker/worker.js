@@ -5,8 +5,8 @@
 //   reply     {id, ok: true, result}  or  {id, ok: false, error: {name, message, code}}
 // 'open' ({bytes, maxSide, background}) returns the preview pixels and what `inspect()` reads
 // (as `inspection`, with the core's plain words for what the file carries); 'export'
-// ({bytes, boxes, options}) the new file and its report. Result buffers are transferred, never
-// copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
+// ({bytes, boxes, options, asIs?}) the new file and its report (asIs: no boxes, a clean copy,
+// only when asked for). Result buffers are transferred, never copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
 // client ends the whole worker instead, and starts a fresh one for the next request.
 //
 // Two builds of the same core (see tools/build): the small CORE module (JPEG and PNG), loaded
@@ -86,8 +86,9 @@ async function open(engine, { bytes, maxSide, background }) {
   }
 }
 
-async function exportFile(engine, { bytes, boxes, options }) {
-  const r = engine.redact(new Uint8Array(bytes), JSON.stringify({ boxes, options }));
+async function exportFile(engine, { bytes, boxes, options, asIs }) {
+  // asIs: no boxes on purpose, a clean copy (the core refuses an empty list otherwise).
+  const r = engine.redact(new Uint8Array(bytes), JSON.stringify(asIs ? { boxes, options, asIs } : { boxes, options }));
   try {
     const out = r.take_bytes();
     return {
