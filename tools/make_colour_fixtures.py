@@ -121,6 +121,15 @@ def p3_profile(desc="Display P3", extra=(), primaries=None):
     return profile((4, 0), b"RGB ", tags)
 
 
+def p3_gamma22_profile():
+    """Display P3's primaries with a pure 2.2 power curve: what a PNG's gAMA 1/2.2 + P3 cHRM
+    says (no chunk can state P3's own curve). Only for the checker, which cannot read chunks."""
+    trc = curv_gamma(2.2)
+    tags = [(b"desc", mluc("P3 gamma 2.2")), (b"cprt", mluc("Fixture")), (b"wtpt", xyz_tag(ref.D50)), chad_d65(),
+            *colorant_tags("Display P3"), (b"rTRC", trc), (b"gTRC", trc), (b"bTRC", trc)]
+    return profile((4, 0), b"RGB ", tags)
+
+
 def adobe_profile():
     """v2, like a camera's or Photoshop's: curv gamma 2.2 (563/256), D65 wtpt, text tags."""
     trc = curv_gamma(563 / 256)
@@ -300,6 +309,7 @@ def main():
     # The profiles the checker shows inputs through where LittleCMS cannot read their tags.
     put("profiles/display-p3-v4.icc", p3)
     put("profiles/adobe-rgb-v2.icc", adobe)
+    put("profiles/p3-gamma22-v4.icc", p3_gamma22_profile())
 
     # JPEGs: 384 × 288 as seen, multiples of 16, so orientation 6 turns losslessly.
     W, H = 384, 288
@@ -322,8 +332,12 @@ def main():
     put("jpeg-grey22.jpg", jpeg_bytes(SR.getchannel("G"), grey))
     # An orientation that does not turn losslessly (seen width 376, not a multiple of the
     # 16-px MCU that orientation 6 flips): the JPEG pixel path.
-    P3s = label(encode(scene(376, 280), "Display P3"), label_box, 11)
+    lin_s = scene(376, 280)
+    P3s = label(encode(lin_s, "Display P3"), label_box, 11)
     put("jpeg-p3-orient6-inexact.jpg", jpeg_bytes(P3s.transpose(rot), p3, orientation=6))
+    # The same scene in sRGB, untagged: what a JPEG re-encode costs an sRGB input of it.
+    SRs = label(encode(lin_s, "sRGB"), label_box, 11)
+    put("jpeg-srgb-orient6-inexact.jpg", jpeg_bytes(SRs.transpose(rot), orientation=6))
 
     # PNGs at half size (2×2 averages in linear light, as a resized export would be): a noisy
     # photo does not compress, and the checks need no more.
@@ -337,6 +351,11 @@ def main():
     # gAMA + cHRM, no profile: Adobe RGB's chromaticities and 1/2.2 (563/256).
     chrm = struct.pack(">8I", *(int(round(v * 100000)) for v in (0.3127, 0.3290, 0.64, 0.33, 0.21, 0.71, 0.15, 0.06)))
     put("png-gama-chrm.png", png_bytes(ADp, [(b"gAMA", struct.pack(">I", int(round(100000 * 256 / 563)))), (b"cHRM", chrm)]))
+    # gAMA + cHRM for Display P3: its chromaticities, and 1/2.2 (a chunk cannot say P3's
+    # piecewise curve; writers put the nearest power), the pixels encoded with that power.
+    chrm_p3 = struct.pack(">8I", *(int(round(v * 100000)) for v in (0.3127, 0.3290, 0.680, 0.320, 0.265, 0.690, 0.150, 0.060)))
+    P3g = label(Image.fromarray((np.clip(lin_small, 0, 1) ** (1 / 2.2) * 255 + 0.5).astype(np.uint8), "RGB"), pbox, 6)
+    put("png-p3-gama-chrm.png", png_bytes(P3g, [(b"gAMA", struct.pack(">I", 45455)), (b"cHRM", chrm_p3)]))
     # cICP, no profile: Display P3 primaries (12) with the sRGB transfer (13), full range. No
     # matrix-and-curves profile says this, so it takes the full module's CMS.
     put("png-cicp-p3.png", png_bytes(P3p, [(b"cICP", bytes([12, 13, 0, 1]))]))
@@ -348,6 +367,7 @@ def main():
     big = scene(1536, 1152, seed=6, blur_passes=16)
     crop_png = big[500:644, 900:1092]
     put("png-p3-iccp-fullres.png", png_bytes(label(encode(crop_png, "Display P3"), pbox, 6), [iccp(p3)]))
+    put("png-srgb-fullres.png", png_bytes(label(encode(crop_png, "sRGB"), pbox, 6)))
     crop_jpeg = big[430:710, 800:1176]
     P3f = label(encode(crop_jpeg, "Display P3"), label_box, 11)
     put("jpeg-p3-fullres-orient6-inexact.jpg", jpeg_bytes(P3f.transpose(rot), p3, orientation=6))
