@@ -182,6 +182,10 @@ fn cases() -> Vec<Case> {
             "colour chunk (cICP): not a standard space",
         ),
         ("png-p3-iccp-fullres.png", "colour profile Display P3"),
+        (
+            "png-p3-gama-chrm.png",
+            "colour chunk (gAMA, cHRM): not a standard space",
+        ),
     ] {
         v.push(c(name, "png_boxes", P, Pixels, words));
         v.push(c(name, "png_boxes", J, Pixels, words));
@@ -194,9 +198,13 @@ fn cases() -> Vec<Case> {
         v.push(c(name, "boxes", J, Lossless(None), words));
         v.push(c(name, "boxes", P, Pixels, words));
     }
-    for name in ["png-srgb.png", "png-untagged.png"] {
+    for name in ["png-srgb.png", "png-untagged.png", "png-srgb-fullres.png"] {
         v.push(c(name, "png_boxes", P, Pixels, ""));
         v.push(c(name, "png_boxes", J, Pixels, ""));
+    }
+    // The sRGB twin of jpeg-p3-orient6-inexact.jpg (the same scene, untagged).
+    for f in [J, P] {
+        v.push(c("jpeg-srgb-orient6-inexact.jpg", "boxes", f, Pixels, ""));
     }
     v
 }
@@ -313,9 +321,7 @@ fn the_inventory_says_it_in_plain_words() {
 
 #[test]
 fn canonical_profiles_read_as_their_spaces_in_littlecms() {
-    if !python_available() {
-        return;
-    }
+    require_python();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/colour_check.py");
     let out = Command::new("python3")
         .args([script, "--canonical"])
@@ -526,72 +532,106 @@ fn a_hand_made_png_with_a_canonical_iccp_passes_the_verifier_and_nothing_else_do
 
 // ---------------------------------------------------------------- seen colour-managed
 
-/// The dE76 limits a case is held to, outside the boxes.
+/// What a case's output is held to, outside the boxes (dE76 as a colour-managed viewer sees it).
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Limit {
     /// The issue's: mean ≤ 0.5 (lossless path) or ≤ 1.5 (pixel path), p95 ≤ 3.0.
     Issue,
-    /// A case that misses the issue's limits (each is named in [`limit`], with its numbers): a
-    /// JPEG made from converted pixels carries two errors, the conversion's (colours outside
-    /// sRGB are clipped: measured on the same fixture's PNG output, which has no other) and the
-    /// re-encode's (measured on its untagged twin: the same file without its colour
-    /// information, through the same route). Held to the sum of the two, mean and p95: colour
-    /// management adds nothing beyond its clipping.
-    Miss,
+    /// A JPEG made on the pixel path from a tagged input, where the end-to-end error misses
+    /// the issue's limits (named in [`limit`], with the numbers). It has two parts, and each is
+    /// held to its own bound; there is no allowance on the sum:
+    /// - the conversion: the same pixels before JPEG quantisation, i.e. this fixture's PNG
+    ///   output, is its own case at the issue's limits (mean ≤ 1.5, p95 ≤ 3.0);
+    /// - the re-encode: the JPEG must be byte for byte the one Occlude makes from that PNG as
+    ///   an sRGB input, and its error against that PNG may exceed the re-encode error of `srgb`
+    ///   (the same scene written in sRGB by the fixture script, through the same route) by no
+    ///   more than [`REENCODE_SLACK`].
+    ///
+    /// The end-to-end numbers are printed, not asserted (dE76 is a distance, so per pixel the
+    /// end-to-end error is at most the sum of the two parts).
+    Decomposed { srgb: &'static str },
+    /// An sRGB input's JPEG on the pixel path: the re-encode baseline of a `Decomposed` case
+    /// (its bytes are checked to be what Occlude made before colour management, or the same as
+    /// without its sRGB profile, by `srgb_tagged_and_untagged_inputs_come_out_as_before`).
+    Baseline,
 }
 
-/// Which cases miss the issue's limits, and why (measured on this machine, 2026-12; the test
-/// prints every number):
+/// How much more a converted picture's JPEG re-encode may cost than the same scene's sRGB
+/// input's (mean, p95): the converted pixels are the more saturated ones, and 4:2:0 chroma
+/// errors grow with chroma contrast.
+const REENCODE_SLACK: (f64, f64) = (0.1, 0.3);
+
+/// The cases that miss the issue's limits end to end, and why (measured on this machine,
+/// 2026-12; dE76 mean / p95 outside the boxes; the test prints every number):
 ///
-/// - PNG → JPEG on the thumbnail-sized fundus (192 × 144, vessels 1–3 px wide): the re-encode
-///   alone misses (png-untagged.png: mean 1.55, p95 4.67). It is JPEG's halved colour
-///   resolution (4:2:0) across the thin red vessels: Pillow at q90 gives 1.55 / 4.63 at 4:2:0
-///   and 0.91 / 3.15 at 4:4:4. The P3 and Adobe RGB inputs come out at 1.68–1.69 / 4.96–5.01.
+/// - PNG → JPEG on the thumbnail-sized fundus (192 × 144, vessels 1–3 px wide with crisp
+///   edges): JPEG's halved colour resolution (4:2:0) across the thin red vessels. An sRGB
+///   input of the same scene (png-untagged.png) gets 1.55 / 4.67 from the re-encode alone
+///   (0.89 / 2.99 at quality 100, still 4:2:0; Pillow at q90 gives 1.55 / 4.63 at 4:2:0 and
+///   0.91 / 3.15 at 4:4:4). The P3 input (iCCP, cICP, gAMA+cHRM) and the Adobe RGB input
+///   (iCCP, gAMA+cHRM): conversion 0.23–0.27 / 1.19–1.22, re-encode 1.55–1.56 / 4.62–4.66, end
+///   to end 1.68–1.70 / 4.96–5.03.
 /// - PNG → JPEG at a camera's resolution (png-p3-iccp-fullres.png, a crop near the disc,
-///   optics-blurred): the re-encode alone meets the limits (twin 1.39 / 2.66, the sensor noise
-///   requantised), the conversion pushes it over (1.70 / 3.30): this crop's saturated orange
-///   lies partly outside sRGB and is clipped (its PNG output, no re-encode: 0.43 / 1.84).
+///   optics-blurred): conversion 0.43 / 1.84 (the crop's saturated orange lies partly outside
+///   sRGB and is clipped), re-encode 1.50 / 3.00 (the sRGB input png-srgb-fullres.png: 1.47 /
+///   2.92), end to end 1.70 / 3.30.
 /// - JPEG → JPEG on the pixel path (a turn that is not exact), thumbnail-sized
-///   (jpeg-p3-orient6-inexact.jpg): 1.11 / 3.89; its twin 0.79 / 2.72, its clipping 0.42 /
-///   2.19. The same picture at a camera's resolution (jpeg-p3-fullres-orient6-inexact.jpg)
-///   meets the limits: 1.16 / 2.55.
+///   (jpeg-p3-orient6-inexact.jpg): conversion 0.42 / 2.19, re-encode 0.82 / 2.75 (the sRGB
+///   input jpeg-srgb-orient6-inexact.jpg: 0.75 / 2.55), end to end 1.11 / 3.89. The same
+///   picture at a camera's resolution (jpeg-p3-fullres-orient6-inexact.jpg) meets the
+///   limits end to end: 1.16 / 2.55.
 fn limit(name: &str, format: OutputFormat) -> Limit {
-    let misses = [
-        "png-p3-iccp.png",
-        "png-adobe-iccp.png",
-        "png-gama-chrm.png",
-        "png-cicp-p3.png",
-        "png-srgb.png",
-        "png-untagged.png",
-        "png-p3-iccp-fullres.png",
-        "jpeg-p3-orient6-inexact.jpg",
-    ];
-    if format == OutputFormat::Jpeg && misses.contains(&name) {
-        Limit::Miss
-    } else {
-        Limit::Issue
+    if format == OutputFormat::Png {
+        return Limit::Issue;
+    }
+    match name {
+        "png-p3-iccp.png"
+        | "png-adobe-iccp.png"
+        | "png-gama-chrm.png"
+        | "png-cicp-p3.png"
+        | "png-p3-gama-chrm.png" => Limit::Decomposed {
+            srgb: "png-untagged.png",
+        },
+        "png-p3-iccp-fullres.png" => Limit::Decomposed {
+            srgb: "png-srgb-fullres.png",
+        },
+        "jpeg-p3-orient6-inexact.jpg" => Limit::Decomposed {
+            srgb: "jpeg-srgb-orient6-inexact.jpg",
+        },
+        "png-untagged.png"
+        | "png-srgb.png"
+        | "png-srgb-fullres.png"
+        | "jpeg-srgb-orient6-inexact.jpg" => Limit::Baseline,
+        _ => Limit::Issue,
     }
 }
 
-/// One output measured, and its twin's when it has one.
+/// One output measured: end to end, and (Decomposed, Baseline) its re-encode alone.
 struct Measured {
-    what: String,
+    name: &'static str,
+    format: OutputFormat,
     lossless: bool,
-    jpeg: bool,
     limit: Limit,
     result: serde_json::Value,
-    twin: Option<serde_json::Value>,
+    reencode: Option<serde_json::Value>,
 }
 
-fn python_available() -> bool {
+impl Measured {
+    fn what(&self) -> String {
+        format!("{} → {:?}", self.name, self.format)
+    }
+}
+
+/// The colour oracle is LittleCMS through python3 with Pillow and numpy: missing, the test fails.
+fn require_python() {
     let ok = Command::new("python3")
         .args(["-c", "import PIL, numpy"])
         .status()
         .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("SKIPPED: python3 with Pillow and numpy is needed (tools/setup --test)");
-    }
-    ok
+    assert!(
+        ok,
+        "python3 with Pillow and numpy is the colour oracle: tools/setup --test installs them"
+    );
 }
 
 /// A job for tools/colour_check.py: `output` against `input`, outside `out`'s boxes.
@@ -619,7 +659,8 @@ fn job(
     })
 }
 
-/// Every case's output measured by tools/colour_check.py, and the twins of those that miss.
+/// Every case's output measured by tools/colour_check.py; for a JPEG on the pixel path of a
+/// Decomposed or Baseline case, also against the same route's PNG (its re-encode alone).
 fn measure_all() -> Vec<Measured> {
     let dir = std::env::temp_dir().join(format!("occlude-colour-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -637,38 +678,35 @@ fn measure_all() -> Vec<Measured> {
         // that says the same.
         let input_profile = match case.name {
             "png-gama-chrm.png" => Some(profiles.join("adobe-rgb-v2.icc")),
+            "png-p3-gama-chrm.png" => Some(profiles.join("p3-gamma22-v4.icc")),
             "png-cicp-p3.png" => Some(profiles.join("display-p3-v4.icc")),
             _ => None,
         };
         jobs.push(job(&input, &path, &out, input_profile));
         let limit = limit(case.name, case.format);
-        let twin = limit == Limit::Miss;
-        if twin {
-            let twin_in = dir.join(format!("{i}-twin-{}", case.name));
-            let twin_out = dir.join(format!("{i}-twin-out.{ext}"));
-            let bytes = untagged(&fixture(&format!("colour/{}", case.name)));
-            std::fs::write(&twin_in, &bytes).unwrap();
+        let reencode = matches!(limit, Limit::Decomposed { .. } | Limit::Baseline);
+        if reencode {
+            assert_eq!(out.report.path, Path::Pixels, "{}", case.name);
+            // The same route to PNG: the pixels this JPEG was encoded from.
+            let png = run(case.name, case.set, P, case.fill);
+            let png_path = dir.join(format!("{i}-{}-pixels.png", case.name));
+            std::fs::write(&png_path, &png.bytes).unwrap();
+            jobs.push(job(&png_path, &path, &out, None));
+            // Colour management adds nothing to the re-encode: that PNG, opened as an sRGB
+            // input and saved as JPEG, gives this JPEG byte for byte.
             let options = Options {
                 fill: case.fill,
-                format: Some(case.format),
+                format: Some(J),
                 ..Options::default()
             };
-            let t = redact(&bytes, &rects(&boxes(case.set)), &options).unwrap();
-            assert_eq!(
-                t.report.path, out.report.path,
-                "{}: the twin's route",
+            let again = redact(&png.bytes, &rects(&boxes(case.set)), &options).unwrap();
+            assert!(
+                again.bytes == out.bytes,
+                "{}: the JPEG differs from the one made from its own converted pixels",
                 case.name
             );
-            std::fs::write(&twin_out, &t.bytes).unwrap();
-            jobs.push(job(&twin_in, &twin_out, &t, None));
         }
-        meta.push((
-            format!("{} → {:?}", case.name, case.format),
-            out.report.path == Path::Lossless,
-            case.format == J,
-            limit,
-            twin,
-        ));
+        meta.push((case.name, case.format, out.report.path, limit, reencode));
     }
     let cases_json = dir.join("cases.json");
     std::fs::write(&cases_json, serde_json::to_vec(&jobs).unwrap()).unwrap();
@@ -688,65 +726,90 @@ fn measure_all() -> Vec<Measured> {
         .into_iter();
     let _ = std::fs::remove_dir_all(&dir);
     meta.into_iter()
-        .map(|(what, lossless, jpeg, limit, twin)| Measured {
-            what,
-            lossless,
-            jpeg,
+        .map(|(name, format, path, limit, reencode)| Measured {
+            name,
+            format,
+            lossless: path == Path::Lossless,
             limit,
             result: results.next().unwrap(),
-            twin: if twin { results.next() } else { None },
+            reencode: if reencode { results.next() } else { None },
         })
         .collect()
 }
 
 #[test]
 fn outputs_look_like_their_inputs_in_a_colour_managed_viewer() {
-    if !python_available() {
-        return;
-    }
+    require_python();
     let all = measure_all();
     let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+    let find = |name: &str, format: OutputFormat| {
+        all.iter()
+            .find(|x| x.name == name && x.format == format)
+            .unwrap_or_else(|| panic!("{name} → {format:?} is not a case"))
+    };
     let mut problems = Vec::new();
     for m in &all {
         let r = &m.result;
         let (mean, p95, max) = (f(r, "mean"), f(r, "p95"), f(r, "max"));
         let (box_mean, box_max) = (f(r, "box_mean"), f(r, "box_max"));
-        let twin = m.twin.as_ref().map_or(String::new(), |t| {
-            format!("; twin mean {:.2} p95 {:.2}", f(t, "mean"), f(t, "p95"))
+        let reencode = m.reencode.as_ref().map_or(String::new(), |t| {
+            format!(
+                "; re-encode alone mean {:.2} p95 {:.2}",
+                f(t, "mean"),
+                f(t, "p95")
+            )
         });
         eprintln!(
-            "{:46} {:8} dE mean {mean:.2} p95 {p95:.2} max {max:4.1}; box vs fill mean {box_mean:.2} max {box_max:.2}{twin}",
-            m.what,
+            "{:46} {:8} dE mean {mean:.2} p95 {p95:.2} max {max:4.1}; box vs fill mean {box_mean:.2} max {box_max:.2}{reencode}",
+            m.what(),
             if m.lossless { "lossless" } else { "pixels" },
         );
-        let (mean_limit, p95_limit) = match (m.limit, &m.twin) {
-            (Limit::Miss, Some(t)) => {
-                // The same fixture's PNG output: the conversion's clipping alone.
-                let name = m.what.split(" → ").next().unwrap_or_default();
-                let png = all
-                    .iter()
-                    .find(|x| x.what == format!("{name} → Png"))
-                    .unwrap_or_else(|| panic!("{name} has no PNG case"));
-                (
-                    f(t, "mean") + f(&png.result, "mean"),
-                    f(t, "p95") + f(&png.result, "p95"),
-                )
+        match m.limit {
+            Limit::Issue => {
+                let mean_limit = if m.lossless { 0.5 } else { 1.5 };
+                if !(mean <= mean_limit && p95 <= 3.0) {
+                    problems.push(format!(
+                        "{}: dE mean {mean:.2} p95 {p95:.2}, limits {mean_limit} / 3.0",
+                        m.what()
+                    ));
+                }
             }
-            _ if m.lossless => (0.5, 3.0),
-            _ => (1.5, 3.0),
-        };
-        if !(mean <= mean_limit && p95 <= p95_limit) {
-            problems.push(format!(
-                "{}: dE mean {mean:.2} p95 {p95:.2}, limits {mean_limit:.2} / {p95_limit:.2}",
-                m.what
-            ));
+            Limit::Decomposed { srgb } => {
+                // The conversion: the PNG case of the same fixture, at the issue's limits.
+                let conversion = find(m.name, P);
+                assert_eq!(conversion.limit, Limit::Issue, "{}", m.what());
+                // The re-encode: no worse than an sRGB input of the same scene gets.
+                let ours = m.reencode.as_ref().unwrap();
+                let base = find(srgb, J).reencode.as_ref().unwrap();
+                let (lm, lp) = (
+                    f(base, "mean") + REENCODE_SLACK.0,
+                    f(base, "p95") + REENCODE_SLACK.1,
+                );
+                if !(f(ours, "mean") <= lm && f(ours, "p95") <= lp) {
+                    problems.push(format!(
+                        "{}: the JPEG re-encode costs dE mean {:.2} p95 {:.2}, more than the \
+                         sRGB input {srgb} gets ({:.2} / {:.2}) + {:?}",
+                        m.what(),
+                        f(ours, "mean"),
+                        f(ours, "p95"),
+                        f(base, "mean"),
+                        f(base, "p95"),
+                        REENCODE_SLACK
+                    ));
+                }
+            }
+            Limit::Baseline => {}
         }
         // The boxes show the fill as seen: JPEG within its own quantisation, PNG exactly.
-        let (bm, bx) = if m.jpeg { (1.0, 2.0) } else { (0.6, 0.6) };
+        let (bm, bx) = if m.format == J {
+            (1.0, 2.0)
+        } else {
+            (0.6, 0.6)
+        };
         if !(box_mean <= bm && box_max <= bx) {
             problems.push(format!(
                 "{}: the boxes are dE {box_mean:.2} (max {box_max:.2}) from the fill",
-                m.what
+                m.what()
             ));
         }
     }
