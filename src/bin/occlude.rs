@@ -174,7 +174,8 @@ fn redact(args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
-/// `-o OUTPUT`: one input, one new file, two lines of receipt.
+/// `-o OUTPUT`: one input, one new file, two lines of receipt (and a third, what became of the
+/// input's colour profile, when it had one).
 fn redact_to(
     a: &RedactArgs,
     input: &Path,
@@ -203,7 +204,7 @@ fn redact_to(
     );
     println!("{}", verified(r));
     if !r.colour.is_empty() {
-        println!("colour: {}", r.colour);
+        println!("{}", r.colour);
     }
     Ok(())
 }
