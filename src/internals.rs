@@ -36,6 +36,13 @@ pub mod container {
     pub use crate::container::png::walk as walk_png;
 }
 
+/// Colour profiles: Occlude's canonical ones, the verifier's rules, the reader and classifier.
+pub mod colour {
+    pub use crate::colour::canonical::Space;
+    pub use crate::colour::classify::assess_icc;
+    pub use crate::colour::source::{app2_segment, canonical_app2, canonical_iccp, iccp_payload};
+}
+
 /// What a file carries besides its pixels.
 pub mod inventory {
     pub use crate::inventory::inventory;

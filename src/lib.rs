@@ -9,10 +9,12 @@
 //!   place a report is built;
 //! - `verify`, `inventory`: checking a produced file; listing what an input carries;
 //! - `codec`: bytes to pixels and pixels to a new file (PNG, JPEG, the image crate's decoders);
-//! - `container`, `raster`: file structure without decoding; operations on decoded pixels;
+//! - `container`, `raster`, `colour`: file structure without decoding; operations on decoded
+//!   pixels; colour profiles (reading, classifying, canonical profiles, conversion to sRGB);
 //! - `ground`: errors, limits, formats, colour, boxes, region templates, the clock.
 
 pub(crate) mod codec;
+pub(crate) mod colour;
 pub(crate) mod container;
 pub(crate) mod fuzzing;
 pub(crate) mod ground;

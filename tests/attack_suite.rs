@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{exiftool_available, exiftool_extras, fixture};
+use common::{exiftool_available, exiftool_extras, exiftool_extras_except, fixture};
 use occlude::internals::container::{walk_jpeg, walk_png};
 use occlude::{redact, Options, OutputFormat, Rect};
 
@@ -106,4 +106,103 @@ fn the_inputs_really_carry_what_they_claim() {
         };
         assert!(end < bytes.len(), "{name}: no trailing bytes in the input");
     }
+}
+
+/// Colour profiles that try to smuggle text (tests/fixtures/colour/, written by
+/// tools/make_colour_fixtures.py): a 19 KB `desc` of the patient's name, a `dmdd` device
+/// description and a `dmnd` clinic, a private tag with a referral letter, a PNG iCCP named after
+/// the patient; and broken ones.
+const HOSTILE_PROFILES: &[&str] = &[
+    "colour/jpeg-hostile-longdesc.jpg",
+    "colour/jpeg-hostile-dmdd.jpg",
+    "colour/jpeg-hostile-private.jpg",
+    "colour/jpeg-hostile-fake-p3.jpg",
+    "colour/jpeg-hostile-truncated.jpg",
+    "colour/jpeg-hostile-lying-table.jpg",
+    "colour/jpeg-hostile-huge-count.jpg",
+    "colour/jpeg-hostile-missing-segment.jpg",
+    "colour/jpeg-hostile-duplicate-segment.jpg",
+    "colour/png-hostile-private.png",
+];
+
+/// The ICC fields an output may show (those of Occlude's canonical profiles: no CMM, platform,
+/// device, manufacturer or creator, the name and an empty copyright as the only text).
+fn icc_field_allowed(key: &str, value: &serde_json::Value) -> bool {
+    let names = [
+        "Display P3",
+        "Adobe RGB (1998)",
+        "ProPhoto RGB",
+        "Rec. 2020",
+        "Gray Gamma 2.2",
+    ];
+    let empty = value.as_str() == Some("");
+    match key {
+        "ICC_Profile:ProfileDescription" => names.iter().any(|n| value.as_str() == Some(n)),
+        "ICC_Profile:ProfileCopyright"
+        | "ICC-header:ProfileCMMType"
+        | "ICC-header:DeviceManufacturer"
+        | "ICC-header:DeviceModel"
+        | "ICC-header:ProfileCreator" => empty,
+        "ICC-header:PrimaryPlatform" => value.as_str() == Some("Unknown ()"),
+        "ICC-header:ProfileDateTime" => value.as_str() == Some("2025:01:01 00:00:00"),
+        "ICC-header:ProfileID" => value.as_i64() == Some(0),
+        k => [
+            "ICC-header:ProfileVersion",
+            "ICC-header:ProfileClass",
+            "ICC-header:ColorSpaceData",
+            "ICC-header:ProfileConnectionSpace",
+            "ICC-header:ProfileFileSignature",
+            "ICC-header:CMMFlags",
+            "ICC-header:DeviceAttributes",
+            "ICC-header:RenderingIntent",
+            "ICC-header:ConnectionSpaceIlluminant",
+            "ICC_Profile:MediaWhitePoint",
+            "ICC_Profile:ChromaticAdaptation",
+            "ICC_Profile:RedMatrixColumn",
+            "ICC_Profile:GreenMatrixColumn",
+            "ICC_Profile:BlueMatrixColumn",
+            "ICC_Profile:RedTRC",
+            "ICC_Profile:GreenTRC",
+            "ICC_Profile:BlueTRC",
+            "ICC_Profile:GrayTRC",
+        ]
+        .contains(&k),
+    }
+}
+
+#[test]
+fn hostile_colour_profiles_leave_only_the_canonical_name() {
+    assert!(exiftool_available(), "exiftool is the test oracle");
+    let mut kept = 0;
+    for name in HOSTILE_PROFILES {
+        let input = fixture(name);
+        // ExifTool sees the smuggled text in the input (the suite can fail).
+        let ext = name.rsplit('.').next().unwrap();
+        let tag = name.replace('/', "-");
+        let seen = exiftool_extras(&input, ext, &format!("input-{tag}"));
+        assert!(
+            seen.iter().any(|e| e.contains("ICC")),
+            "{name}: ExifTool sees no profile in the input: {seen:?}"
+        );
+        for format in [OutputFormat::Jpeg, OutputFormat::Png] {
+            let options = Options {
+                format: Some(format),
+                ..Options::default()
+            };
+            let boxes = [Rect::new(4.0, 4.0, 40.0, 20.0)];
+            let r = redact(&input, &boxes, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+            kept += usize::from(r.report.verification.colour_profile.is_some());
+            let dir = std::env::temp_dir().join(format!("occlude-attack-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(format!("out-{tag}.{}", format.extension()));
+            std::fs::write(&path, &r.bytes).unwrap();
+            let extras = exiftool_extras_except(&path, icc_field_allowed);
+            assert!(
+                extras.is_empty(),
+                "{name} → {format:?}: ExifTool found {extras:?}"
+            );
+        }
+    }
+    // The standard-space ones (long desc, dmdd, private tag) kept Display P3 as JPEG.
+    assert_eq!(kept, 3, "outputs that kept a canonical profile");
 }

@@ -190,3 +190,115 @@ fn inspect_plain_and_json() {
     assert_eq!(v["height"], 30);
     assert_eq!(v["orientation"], 1);
 }
+
+/// A colour fixture (tests/fixtures/colour/, tools/make_colour_fixtures.py).
+fn colour_fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/colour/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// The lines `occlude` printed, and a check that it succeeded.
+fn stdout_lines(args: &[&str]) -> Vec<String> {
+    let o = occlude(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_colour_profile_in_plain_words_in_inspect_and_redact() {
+    let d = tmpdir("colour");
+    let p3 = colour_fixture("jpeg-p3.jpg");
+    let kept = "colour profile Display P3: kept as a standard profile, no device data";
+    let converted = "colour profile Display P3: converted to sRGB";
+    // inspect lists it with what a JPEG export will do.
+    let seen = stdout_lines(&["inspect", &p3]);
+    assert!(seen.iter().any(|l| l.trim() == kept), "{seen:?}");
+    // redact -o: the receipt's third line says what became of it.
+    let jpg = d.join("p3.jpg");
+    let lines = stdout_lines(&["redact", &p3, "-o", s(&jpg), "--box", "8,8,280,20"]);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[1].starts_with("verified: 1 box filled"), "{lines:?}");
+    assert_eq!(lines[2], kept);
+    let out = std::fs::read(&jpg).unwrap();
+    assert_eq!(
+        &out[2..4],
+        &[0xFF, 0xE2],
+        "the canonical profile follows SOI"
+    );
+    let png = d.join("p3.png");
+    let lines = stdout_lines(&[
+        "redact",
+        &p3,
+        "-o",
+        s(&png),
+        "--box",
+        "8,8,280,20",
+        "--format",
+        "png",
+    ]);
+    assert_eq!(lines[2], converted);
+    // A profile that calls itself Display P3 but is not: converted, and the words say why.
+    let fake = colour_fixture("jpeg-hostile-fake-p3.jpg");
+    let lines = stdout_lines(&[
+        "redact",
+        &fake,
+        "-o",
+        s(&d.join("fake.jpg")),
+        "--box",
+        "4,4,150,20",
+    ]);
+    let why = &lines[2];
+    assert!(
+        why.starts_with(
+            "colour profile \u{201c}Display P3\u{201d}: not a standard space (its colours are up to ΔE "
+        ) && why.ends_with("); converted to sRGB"),
+        "{why}"
+    );
+    // Untagged: no colour line at all.
+    let plain = colour_fixture("jpeg-untagged.jpg");
+    let lines = stdout_lines(&[
+        "redact",
+        &plain,
+        "-o",
+        s(&d.join("plain.jpg")),
+        "--box",
+        "8,8,280,20",
+    ]);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("colour ")), "{lines:?}");
+    // --out-dir: each input's line carries its own words before "verified".
+    let dir = d.join("batch");
+    std::fs::create_dir_all(&dir).unwrap();
+    let iccp = colour_fixture("png-p3-iccp.png");
+    let lines = stdout_lines(&[
+        "redact",
+        &p3,
+        &iccp,
+        &plain,
+        "--out-dir",
+        s(&dir),
+        "--box",
+        "4,4,100,12",
+    ]);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].contains(&format!(", {kept}; verified: ")),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(&format!(", {converted}; verified: ")),
+        "{}",
+        lines[1]
+    );
+    assert!(!lines[2].contains("colour "), "{}", lines[2]);
+}

@@ -124,7 +124,11 @@ fn xmp_iptc_icc_comment_jpeg() {
     if let Some(x) = exiftool("jpeg-icc.jpg") {
         let d = tool_str(&x, "ICC_Profile:ProfileDescription");
         assert_eq!(icc.description.as_deref(), Some(d.as_str()));
-        assert!(i.plain_words().contains(&format!("a colour profile ({d})")));
+        // LittleCMS's built-in sRGB: recognised from its colours, and nothing of it is kept.
+        assert_eq!(d, "sRGB built-in");
+        assert!(i.plain_words().contains(
+            &"colour profile sRGB: removed, as an untagged file already means sRGB".to_string()
+        ));
     }
 
     let i = inv("jpeg-comment.jpg");
@@ -264,6 +268,9 @@ fn phone_inventory() -> Inventory {
             bytes: 548,
             description: Some("Display P3".into()),
         }),
+        colour: Some(
+            "colour profile Display P3: kept as a standard profile, no device data".into(),
+        ),
         comments: None,
         app_segments: vec![
             "APP1 Exif".into(),
@@ -295,14 +302,23 @@ fn plain_words_exactly() {
             "dates and times (2024:03:01 10:12:00)",
             "text fields (a description)",
             "camera maker notes",
-            "a colour profile (Display P3)",
+            "colour profile Display P3: kept as a standard profile, no device data",
             "other application data (APP2 MPF)",
             "2 300 bytes hidden after the end of the image",
         ]
     );
+    // A profile the colour reader does not read (an ImageMagick raw-profile text chunk): named.
+    let raw = Inventory {
+        colour: None,
+        ..phone.clone()
+    };
+    assert!(raw
+        .plain_words()
+        .contains(&"a colour profile (Display P3)".to_string()));
     let empty = Inventory {
         exif: None,
         icc: None,
+        colour: None,
         app_segments: Vec::new(),
         trailing_bytes: 0,
         ..phone.clone()

@@ -15,6 +15,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("ground", 0),
     ("container", 1),
     ("raster", 1),
+    ("colour", 1),
     ("codec", 2),
     ("inventory", 2),
     ("verify", 3),

@@ -394,3 +394,80 @@ fn jpeg_pixels_simd_matches_scalar() {
 fn warm_up_succeeds() {
     assert!(warm_up().is_ok());
 }
+
+/// The P3-tagged fixtures (tests/fixtures/colour/, tools/make_colour_fixtures.py).
+const P3_JPEG: &[u8] = include_bytes!("fixtures/colour/jpeg-p3.jpg");
+const P3_PNG: &[u8] = include_bytes!("fixtures/colour/png-p3-iccp.png");
+const P3_CICP_PNG: &[u8] = include_bytes!("fixtures/colour/png-cicp-p3.png");
+
+/// A PNG without its iCCP chunk (the same pixel values, read as sRGB).
+fn without_iccp(png: &[u8]) -> Vec<u8> {
+    let mut out = png[..8].to_vec();
+    let mut pos = 8;
+    while pos + 12 <= png.len() {
+        let len = u32::from_be_bytes(png[pos..pos + 4].try_into().unwrap()) as usize;
+        if &png[pos + 4..pos + 8] != b"iCCP" {
+            out.extend_from_slice(&png[pos..pos + 12 + len]);
+        }
+        pos += 12 + len;
+    }
+    out
+}
+
+fn preview_rgb(input: &[u8]) -> Vec<u8> {
+    let mut p = preview(input, 4096, "#ffffff").map_err(message).unwrap();
+    p.take_rgba()
+        .chunks_exact(4)
+        .flat_map(|c| [c[0], c[1], c[2]])
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn colour_profiles_are_kept_or_converted() {
+    // A P3 JPEG stays a JPEG with Occlude's canonical P3 profile right after SOI.
+    // The fill is stored as the P3 value that shows as #1e90ff (black would be the same).
+    let box_json =
+        r##"{"boxes":[{"x":8,"y":8,"width":280,"height":20}],"options":{"fill":"#1e90ff"}}"##;
+    let mut r = redact(P3_JPEG, box_json).map_err(message).unwrap();
+    let report = json(&r.report_json().map_err(message).unwrap());
+    assert_eq!(report["path"], "lossless");
+    assert_eq!(report["verification"]["colourProfile"], "Display P3");
+    assert_eq!(
+        report["colour"],
+        "colour profile Display P3: kept as a standard profile, no device data"
+    );
+    assert_eq!(report["fill"], "#1e90ff");
+    assert_ne!(report["storedFill"], report["fill"]);
+    let bytes = r.take_bytes();
+    assert_eq!(&bytes[2..4], &[0xFF, 0xE2]);
+    assert_eq!(&bytes[6..20], b"ICC_PROFILE\0\x01\x01");
+    // As a PNG, or a preview, the pixels are converted to sRGB: a P3 orange-red is a more
+    // saturated sRGB one than the same numbers read as sRGB.
+    let converted = preview_rgb(P3_PNG);
+    let raw = preview_rgb(&without_iccp(P3_PNG));
+    assert_eq!(converted.len(), raw.len());
+    let (mut redder, mut retina) = (0, 0);
+    for (c, r) in converted.chunks_exact(3).zip(raw.chunks_exact(3)) {
+        if r[0] > 120 && r[0].saturating_sub(r[1]) > 40 {
+            retina += 1;
+            redder += usize::from(c[0] >= r[0] && c[1] <= r[1]);
+        }
+    }
+    assert!(
+        retina > 1000 && redder * 10 > retina * 9,
+        "{redder} of {retina}"
+    );
+    // A cICP PNG of the same pixels (P3 primaries, sRGB transfer) goes through the full
+    // module's CMS (moxcms, in this build): the same picture within 2 levels.
+    let cicp = preview_rgb(P3_CICP_PNG);
+    let worst = cicp
+        .iter()
+        .zip(&converted)
+        .map(|(a, b)| a.abs_diff(*b))
+        .max()
+        .unwrap();
+    assert!(
+        worst <= 2,
+        "moxcms and the core's converter differ by {worst} levels"
+    );
+}

@@ -174,7 +174,8 @@ fn redact(args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
-/// `-o OUTPUT`: one input, one new file, two lines of receipt.
+/// `-o OUTPUT`: one input, one new file, two lines of receipt (and a third, what became of the
+/// input's colour profile, when it had one).
 fn redact_to(
     a: &RedactArgs,
     input: &Path,
@@ -202,6 +203,9 @@ fn redact_to(
         r.output_bytes,
     );
     println!("{}", verified(r));
+    if !r.colour.is_empty() {
+        println!("{}", r.colour);
+    }
     Ok(())
 }
 
@@ -246,6 +250,9 @@ fn redact_into(
     parts.push(made(r));
     parts.push(format!("{} bytes, no metadata", r.output_bytes));
     parts.extend(made_extras(r));
+    if !r.colour.is_empty() {
+        parts.push(r.colour.clone());
+    }
     Ok(format!(
         "{} ({}; {})",
         out.display(),

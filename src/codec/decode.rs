@@ -1,24 +1,27 @@
-//! Turns input bytes into the opaque RGB picture a person sees: sniff, decode under explicit
-//! limits, flatten any alpha onto a background, then apply the EXIF orientation.
+//! Turns input bytes into the opaque sRGB picture a person sees: sniff, decode under explicit
+//! limits, flatten any alpha onto a background, apply the EXIF orientation, then convert the
+//! colours to sRGB from whatever profile the file carries (`codec/colour.rs`).
 
+use super::colour;
 #[cfg(feature = "all-formats")]
 use super::image_crate;
+use crate::colour::classify::Assessment;
 use crate::container;
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
 use crate::ground::format::{sniff, InputFormat};
 use crate::ground::limits::check_size;
 use crate::raster::flatten::flatten_rgba;
-#[cfg(feature = "all-formats")]
-use image::DynamicImage;
 use image::RgbImage;
 use std::borrow::Cow;
 
 /// The decoded, flattened and oriented picture plus what was learned on the way.
 pub struct Decoded {
     pub format: InputFormat,
-    /// Opaque RGB pixels in the orientation a person sees.
+    /// Opaque sRGB pixels in the orientation a person sees.
     pub image: RgbImage,
+    /// What the file said about its colours (the pixels are now converted from it to sRGB).
+    pub colour: Assessment,
     /// The EXIF orientation value (1–8) that was applied; 1 when there was none.
     pub orientation: u8,
     /// True when some input pixel was less than opaque; all are now composited onto the background.
@@ -210,13 +213,9 @@ fn refuse_cut_short(bytes: &[u8], format: InputFormat) -> Result<()> {
     Ok(())
 }
 
-/// Decodes `bytes` with the `image` crate's decoder for `format` (after [`prepared`]); returns
-/// the pixels and the orientation the decoder read.
+/// Decodes `bytes` with the `image` crate's decoder for `format` (after [`prepared`]).
 #[cfg(feature = "all-formats")]
-fn with_image_crate(
-    bytes: &[u8],
-    format: InputFormat,
-) -> Result<(DynamicImage, image::metadata::Orientation)> {
+fn with_image_crate(bytes: &[u8], format: InputFormat) -> Result<image_crate::Decoded> {
     image_crate::decode(&prepared(bytes, format)?, format)
 }
 
@@ -286,6 +285,7 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
     in_this_build(format)?;
     refuse_cut_short(bytes, format)?;
     let frames = frame_count(bytes, format);
+    let (mut tagged, mut colour) = colour::read(bytes, format);
     let (flat, hidden_under_transparent, had_alpha, orientation) = match format {
         InputFormat::Jpeg => {
             let denom = match crate::codec::jpeg::frame_size(bytes) {
@@ -308,12 +308,20 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
             };
             (flat, hidden, translucent, png.header.orientation)
         }
-        _ => other_pixels(bytes, format, background)?,
+        _ => {
+            let (px, icc) = other_pixels(bytes, format, background)?;
+            if matches!(format, InputFormat::Gif | InputFormat::Tiff) {
+                (tagged, colour) = colour::from_decoder(icc);
+            }
+            px
+        }
     };
-    let image = crate::raster::orient::orient(flat, orientation);
+    let mut image = crate::raster::orient::orient(flat, orientation);
+    colour::to_srgb(&mut image, &tagged, &mut colour, format)?;
     Ok(Decoded {
         format,
         image,
+        colour,
         orientation,
         had_alpha,
         frames,
@@ -321,18 +329,22 @@ fn decode_scaled(bytes: &[u8], background: Rgb, pick: impl Fn(u32, u32) -> u32) 
     })
 }
 
-/// Decodes GIF, WebP, TIFF or BMP with the `image` crate: flattened pixels, the count of hidden
-/// colours, whether any pixel was translucent, and the orientation.
+/// Flattened pixels, the count of hidden colours, whether any pixel was translucent, and the
+/// orientation.
+type Pixels = (RgbImage, u64, bool, u8);
+
+/// Decodes GIF, WebP, TIFF or BMP with the `image` crate: the pixels and the ICC profile the
+/// decoder exposed.
 #[cfg(feature = "all-formats")]
-fn other_pixels(bytes: &[u8], format: InputFormat, bg: Rgb) -> Result<(RgbImage, u64, bool, u8)> {
-    let (dynamic, orientation) = with_image_crate(bytes, format)?;
+fn other_pixels(bytes: &[u8], format: InputFormat, bg: Rgb) -> Result<(Pixels, Option<Vec<u8>>)> {
+    let (dynamic, orientation, icc) = with_image_crate(bytes, format)?;
     let (flat, hidden, translucent) = crate::raster::flatten::flatten(dynamic, bg);
-    Ok((flat, hidden, translucent, orientation.to_exif()))
+    Ok(((flat, hidden, translucent, orientation.to_exif()), icc))
 }
 
 /// The core build has no decoder for other formats ([`in_this_build`] refused them already).
 #[cfg(not(feature = "all-formats"))]
-fn other_pixels(_: &[u8], format: InputFormat, _: Rgb) -> Result<(RgbImage, u64, bool, u8)> {
+fn other_pixels(_: &[u8], format: InputFormat, _: Rgb) -> Result<(Pixels, Option<Vec<u8>>)> {
     Err(Error::NeedsFullModule {
         format: format.name(),
     })

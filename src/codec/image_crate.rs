@@ -81,19 +81,21 @@ pub fn header(data: &[u8], format: InputFormat) -> Result<(u32, u32, u8, bool)> 
     Ok((width, height, orientation, decoder.color_type().has_alpha()))
 }
 
-/// Decodes prepared bytes with the decoder for `format`; returns the pixels and the orientation
-/// the decoder read.
-pub fn decode(
-    data: &[u8],
-    format: InputFormat,
-) -> Result<(DynamicImage, image::metadata::Orientation)> {
+/// What [`decode`] returns: the pixels, the orientation the decoder read, and the ICC profile
+/// the decoder exposed (GIF and TIFF; Occlude reads the others' from their containers).
+pub type Decoded = (DynamicImage, image::metadata::Orientation, Option<Vec<u8>>);
+
+/// Decodes prepared bytes with the decoder for `format`.
+pub fn decode(data: &[u8], format: InputFormat) -> Result<Decoded> {
     let mut decoder = open(data, format)?;
     let size = decoder.dimensions();
     // A broken or absent EXIF block must not stop the redaction: treat it as "no rotation".
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
+    // Likewise a profile the decoder cannot read: the pixels are then shown as sRGB.
+    let icc = decoder.icc_profile().ok().flatten();
     let dynamic =
         DynamicImage::from_decoder(decoder).map_err(|e| map_err(format, e, Some(size)))?;
-    Ok((dynamic, orientation))
+    Ok((dynamic, orientation, icc))
 }

@@ -1,6 +1,7 @@
 //! Boxes: as requested (fractions allowed, in the coordinates of the picture as seen), and as
 //! burned (whole pixels, rounded outwards and clipped to the image).
 
+use super::bytes::decimal;
 use super::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +47,8 @@ pub fn to_pixels(index: usize, r: &Rect, w: u32, h: u32) -> Result<PixelBox> {
     if r.width <= 0.0 || r.height <= 0.0 {
         return Err(bad(&format!(
             "has no area ({} × {} pixels); drag to give it a size",
-            r.width, r.height
+            decimal(r.width, 3),
+            decimal(r.height, 3)
         )));
     }
     let x0 = r.x.floor().max(0.0);

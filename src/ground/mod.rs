@@ -2,6 +2,7 @@
 //! crate itself. Errors, size limits, formats, colour, boxes, region templates (and the JSON
 //! values their files hold) and the clock.
 
+pub mod bytes;
 pub mod clock;
 pub mod colour;
 pub mod error;

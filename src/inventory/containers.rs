@@ -2,10 +2,12 @@
 //! (text chunks and ImageMagick's raw profiles included), WebP chunks, GIF extensions, a BMP's
 //! embedded profile, a TIFF file's tags. Walked by the container walkers; never fails.
 
-use super::bytes::{be16, be32, clean_text, inflate, le32, slice, split_nul};
 use super::exif::{read_exif, Ctx};
 use super::model::{IccSummary, Inventory, TextChunk, MAX_LISTED};
+use crate::colour::classify::{assess, assess_icc};
+use crate::colour::source::{jpeg_profile, png_colour, Tagged};
 use crate::container;
+use crate::ground::bytes::{be16, be32, clean_text, inflate, le32, slice, split_nul};
 use crate::ground::format::InputFormat;
 use std::ops::Range;
 
@@ -25,7 +27,6 @@ pub fn inventory(bytes: &[u8], format: InputFormat) -> Inventory {
 
 pub(super) const XMP_ID: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
 const XMP_EXT_ID: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
-pub(super) const ICC_ID: &[u8] = b"ICC_PROFILE\0";
 pub(super) const PHOTOSHOP_ID: &[u8] = b"Photoshop 3.0\0";
 
 fn jpeg(b: &[u8], inv: &mut Inventory) {
@@ -41,7 +42,7 @@ fn jpeg(b: &[u8], inv: &mut Inventory) {
             container::jpeg::header_segments(b)
         }
     };
-    let mut icc_parts: Vec<(u8, &[u8])> = Vec::new();
+    let mut app2: Vec<&[u8]> = Vec::new();
     for (marker, range) in segments {
         let Some(data) = b.get(range) else { continue };
         match marker {
@@ -65,9 +66,8 @@ fn jpeg(b: &[u8], inv: &mut Inventory) {
                 } else if n == 1 && data.starts_with(XMP_EXT_ID) {
                     // GUID (32) + full length (4) + offset (4) precede each extension part.
                     inv.add_xmp(data.len().saturating_sub(XMP_EXT_ID.len() + 40));
-                } else if n == 2 && data.starts_with(ICC_ID) {
-                    let seq = data.get(ICC_ID.len()).copied().unwrap_or(0);
-                    icc_parts.push((seq, data.get(ICC_ID.len() + 2..).unwrap_or(&[])));
+                } else if n == 2 {
+                    app2.push(data);
                 } else if n == 13 && data.starts_with(PHOTOSHOP_ID) {
                     inv.add_iptc(data.len() - PHOTOSHOP_ID.len());
                 }
@@ -76,14 +76,21 @@ fn jpeg(b: &[u8], inv: &mut Inventory) {
             _ => {}
         }
     }
-    if !icc_parts.is_empty() {
-        icc_parts.sort_by_key(|&(seq, _)| seq);
-        let profile: Vec<u8> = icc_parts
-            .iter()
-            .flat_map(|&(_, p)| p.iter().copied())
-            .collect();
-        inv.add_icc(&profile);
+    // The colour reader reassembles the profile (and refuses an inconsistent set of segments,
+    // as libjpeg does); a JPEG that stays JPEG keeps a standard space's canonical profile.
+    let tagged = jpeg_profile(app2.iter().map(|d| (0xE2, *d)));
+    match &tagged {
+        Tagged::Icc(p) => inv.add_icc(p),
+        Tagged::Broken(_) => {
+            let parts = app2.iter().filter(|d| d.starts_with(b"ICC_PROFILE\0"));
+            inv.icc = Some(IccSummary {
+                bytes: parts.map(|d| d.len() as u64).sum(),
+                description: None,
+            });
+        }
+        _ => {}
     }
+    inv.add_colour(assess(&tagged), true);
 }
 
 /// The identifier an APPn segment starts with: printable ASCII up to the first NUL.
@@ -112,6 +119,12 @@ fn png(b: &[u8], inv: &mut Inventory) {
             container::png::chunks_tolerant(b)
         }
     };
+    let tagged = png_colour(
+        chunks
+            .iter()
+            .filter_map(|c| Some((c.kind, b.get(c.data.clone())?))),
+    );
+    inv.add_colour(assess(&tagged), false);
     for container::png::Chunk { kind, data, .. } in chunks {
         let Some(data) = b.get(data) else { continue };
         match &kind {
@@ -278,7 +291,10 @@ fn webp(b: &[u8], inv: &mut Inventory) {
         match fourcc {
             b"VP8 " | b"VP8L" | b"VP8X" | b"ALPH" | b"ANIM" => {}
             b"ANMF" => anmf = anmf.saturating_add(1),
-            b"ICCP" => inv.add_icc(data),
+            b"ICCP" => {
+                inv.add_icc(data);
+                inv.add_colour(assess_icc(data), false);
+            }
             b"EXIF" => inv.add_exif(data.strip_prefix(b"Exif\0\0").unwrap_or(data)),
             b"XMP " => inv.add_xmp(data.len()),
             _ => inv.add_other(clean_text(fourcc, 4)),
@@ -336,7 +352,9 @@ fn gif_extension(b: &[u8], label: u8, blocks: &[Range<usize>], inv: &mut Invento
         }
         0xFF if first == b"ICCRGBG1012" => {
             let all = joined();
-            inv.add_icc(all.get(11..).unwrap_or(&[]));
+            let profile = all.get(11..).unwrap_or(&[]);
+            inv.add_icc(profile);
+            inv.add_colour(assess_icc(profile), false);
         }
         0xFF if first == b"NETSCAPE2.0" || first == b"ANIMEXTS1.0" => {}
         0xFF => inv.add_other(format!("GIF application {}", clean_text(first, 11))),
@@ -358,7 +376,10 @@ fn bmp(b: &[u8], inv: &mut Inventory) {
         let off = le32(b, 14 + 112).unwrap_or(0) as usize;
         let len = le32(b, 14 + 116).unwrap_or(0) as usize;
         match off.checked_add(14).and_then(|o| slice(b, o, len)) {
-            Some(p) => inv.add_icc(p),
+            Some(p) => {
+                inv.add_icc(p);
+                inv.add_colour(assess_icc(p), false);
+            }
             None => inv
                 .notes
                 .push("the embedded colour profile lies outside the file".into()),
@@ -384,6 +405,7 @@ fn tiff_file(b: &[u8], inv: &mut Inventory) {
     if let Some(e) = ifd0(34675) {
         let profile = slice(b, e.value_at, e.bytes as usize).unwrap_or(&[]);
         inv.add_icc(profile);
+        inv.add_colour(assess_icc(profile), false);
     }
     // Every TIFF has tags; count it as EXIF only when it has camera data.
     let s = &read.summary;

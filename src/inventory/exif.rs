@@ -2,10 +2,9 @@
 //! hostile block costs no more than its field count), then the few values the inventory names:
 //! camera, dates, free text, GPS, the thumbnail, the orientation.
 
-use super::bytes::{be16, be32, clean_text, le16, le32, slice, split_nul};
 use crate::container;
+use crate::ground::bytes::{be16, be32, clean_text, decimal, le16, le32, slice, split_nul};
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// More EXIF fields than this and the scan stops; no values are read.
 const MAX_EXIF_FIELDS: usize = 10_000;
@@ -129,7 +128,9 @@ impl Scan {
         if d.len() < 8 || s.u16(d, 2) != Some(42) {
             return Err("no TIFF header");
         }
-        let mut seen = HashSet::new();
+        // At most 8 directories and their sub-directories: a list is enough (a HashSet linked
+        // hashbrown and SipHash into the core module, ~1.7 KB gzipped).
+        let mut seen = Vec::new();
         let mut offset = s.u32(d, 4).unwrap_or(0) as usize;
         let mut n = 0u16;
         while offset != 0 {
@@ -155,12 +156,13 @@ impl Scan {
         offset: usize,
         ctx: Ctx,
         n: u16,
-        seen: &mut HashSet<usize>,
+        seen: &mut Vec<usize>,
     ) -> Result<usize, &'static str> {
         let count = self.u16(d, offset).ok_or("truncated directory")?;
-        if !seen.insert(offset) {
+        if seen.contains(&offset) {
             return Err("a directory is visited twice");
         }
+        seen.push(offset);
         let mut p = offset + 2;
         for _ in 0..count {
             if d.len().saturating_sub(p) < 12 {
@@ -300,12 +302,13 @@ impl Scan {
                     let sign = if n < 0 { "-" } else { "" };
                     write!(s, "{sep}{sign}{}/{m}", n.unsigned_abs())
                 }),
-                11 => self
-                    .u32(d, at)
-                    .map(|v| write!(s, "{sep}{}", f32::from_bits(v))),
+                11 => self.u32(d, at).map(|v| {
+                    let v = decimal(f64::from(f32::from_bits(v)), 6);
+                    write!(s, "{sep}{v}")
+                }),
                 12 => pair().map(|(a, b)| {
                     let (hi, lo) = if self.le { (b, a) } else { (a, b) };
-                    let v = f64::from_bits(u64::from(hi) << 32 | u64::from(lo));
+                    let v = decimal(f64::from_bits(u64::from(hi) << 32 | u64::from(lo)), 9);
                     write!(s, "{sep}{v}")
                 }),
                 _ => None,

@@ -3,12 +3,11 @@
 //! pixels. Never fails: a damaged container yields what could be read plus a note.
 //!
 //! [`containers`] reads each format (through the container walkers) into the [`model`];
-//! [`exif`] and [`icc`] read the blocks it finds; [`words`] says what was found in plain words.
+//! [`exif`] reads the EXIF blocks it finds and the colour module (`crate::colour`) the colour
+//! profiles and chunks; [`words`] says what was found in plain words.
 
-pub mod bytes;
 pub mod containers;
 pub mod exif;
-pub mod icc;
 pub mod model;
 pub mod words;
 

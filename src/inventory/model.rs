@@ -1,8 +1,9 @@
 //! The inventory's data model: what was found, and how a reader adds to it.
 
-use super::bytes::clean_text;
 use super::exif::{read_exif, ExifSummary};
-use super::icc::icc_description;
+use crate::colour::classify::Assessment;
+use crate::colour::icc::description;
+use crate::ground::bytes::clean_text;
 use serde::Serialize;
 
 /// Characters of a comment kept in the inventory.
@@ -23,6 +24,10 @@ pub struct Inventory {
     pub iptc_bytes: Option<u64>,
     /// The ICC colour profile (JPEG APP2, PNG iCCP, WebP ICCP, GIF, BMP, TIFF tag 34675).
     pub icc: Option<IccSummary>,
+    /// What the file says about its colours (an ICC profile, PNG colour chunks) and what the
+    /// export does with it, in plain words ("colour profile Display P3: converted to sRGB");
+    /// `None` for an untagged file or one whose chunks say plain sRGB.
+    pub colour: Option<String>,
     /// Comments (JPEG COM segments, GIF comment extensions).
     pub comments: Option<Comments>,
     /// JPEG APPn segments other than APP0 JFIF, as "APP1 Exif", "APP14 Adobe", ...
@@ -79,6 +84,7 @@ impl Inventory {
             xmp_bytes: None,
             iptc_bytes: None,
             icc: None,
+            colour: None,
             comments: None,
             app_segments: Vec::new(),
             text_chunks: Vec::new(),
@@ -107,8 +113,17 @@ impl Inventory {
         }
         self.icc = Some(IccSummary {
             bytes: profile.len() as u64,
-            description: icc_description(profile),
+            description: description(profile),
         });
+    }
+
+    /// Words for the file's colour information (the first found wins). `kept`: a JPEG going out
+    /// as a JPEG keeps a standard space's canonical profile (the lossless path).
+    pub fn add_colour(&mut self, colour: Assessment, kept: bool) {
+        let words = colour.words(kept);
+        if self.colour.is_none() && !words.is_empty() {
+            self.colour = Some(words);
+        }
     }
 
     pub fn add_comment(&mut self, text: &[u8]) {

@@ -1,11 +1,12 @@
 //! The inventory's tests. They make JPEG files with the `image` crate's encoder, which only the
 //! full build has.
 
-use super::bytes::be32;
-use super::containers::{inventory, ICC_ID, PHOTOSHOP_ID, XMP_ID};
+use super::containers::{inventory, PHOTOSHOP_ID, XMP_ID};
 use super::exif::read_exif;
-use super::icc::icc_description;
 use super::words::{group_digits, human_size};
+use crate::colour::icc::description as icc_description;
+use crate::colour::source::ICC_ID;
+use crate::ground::bytes::be32;
 use crate::ground::format::InputFormat;
 
 fn encode_jpeg(w: u32, h: u32) -> Vec<u8> {
@@ -301,7 +302,9 @@ fn jpeg_with_everything() {
         "camera maker notes",
         "an XMP metadata packet (2.1 KB)",
         "IPTC / Photoshop data",
-        "a colour profile (sRGB IEC61966-2.1)",
+        "colour profile \u{201c}sRGB IEC61966-2.1\u{201d}: cannot be used (it is of an ICC version \
+         other than 2 and 4); the pixels are shown as sRGB, as browsers do, and it is \
+         removed",
         "2 comments (\"Patient: J…\", …)",
         "other application data (APP11 JP)",
         "2 300 bytes hidden after the end of the image",
@@ -348,7 +351,9 @@ fn png_with_everything() {
     for expected in [
         "2 text chunks (Author, Comment)",
         "a timestamp chunk",
-        "a colour profile (Display P3)",
+        "colour profile \u{201c}Display P3\u{201d}: cannot be used (it is of an ICC version \
+         other than 2 and 4); the pixels are shown as sRGB, as browsers do, and it is \
+         removed",
         "other data chunks (caBX)",
         "2 more animation frames",
         "29 bytes hidden after the end of the image",

@@ -57,7 +57,9 @@ impl Inventory {
         if self.iptc_bytes.is_some() {
             w.push("IPTC / Photoshop data".into());
         }
-        if let Some(icc) = &self.icc {
+        if let Some(colour) = &self.colour {
+            w.push(colour.clone());
+        } else if let Some(icc) = &self.icc {
             w.push(match &icc.description {
                 Some(d) if !d.is_empty() => format!("a colour profile ({d})"),
                 _ => "a colour profile".into(),

@@ -6,6 +6,7 @@ use crate::ground::colour::Rgb;
 use crate::ground::error::Result;
 use crate::ground::format::{default_output, InputFormat, OutputFormat};
 use crate::inventory::{inventory, Inventory};
+use crate::raster::shrink::shrink;
 use serde::Serialize;
 
 /// What a file is, read from its headers without decoding its pixels.
@@ -87,7 +88,7 @@ pub fn preview(input: &[u8], max_side: u32, background: Rgb) -> Result<Preview> 
         (width, height)
     };
     let small = if d.image.dimensions() != (pw, ph) {
-        image::imageops::thumbnail(&d.image, pw, ph)
+        shrink(&d.image, pw, ph)
     } else {
         d.image
     };

@@ -4,9 +4,13 @@
 //! else, or a JPEG that path declines, is decoded to pixels, burned, encoded anew. Either way
 //! the new file is verified from its own bytes before it is returned.
 
+use crate::codec::colour;
 use crate::codec::decode::decode;
 use crate::codec::encode::encode;
 use crate::codec::jpeg::{exif_orientation, frame_layout, lossless_timed, transform, Decline};
+use crate::colour::classify::LosslessColour;
+use crate::colour::convert::fill_in;
+use crate::colour::source::app2_segment;
 use crate::ground::clock::{with_own_clock, Clock};
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
@@ -57,6 +61,13 @@ pub struct Report {
     /// The boxes as burned: rounded outwards to whole pixels and clipped to the image.
     pub boxes: Vec<PixelBox>,
     pub fill: Rgb,
+    /// The fill as stored in the file: `fill` itself, except in a file that keeps a colour
+    /// profile of a wider space (lossless JPEG), where it is the value that shows as `fill`.
+    pub stored_fill: Rgb,
+    /// What was done with the input's colour profile, in plain words ("colour profile Display
+    /// P3: kept as a standard profile, no device data", "… converted to sRGB", and why for an
+    /// unusual one); empty when the input was untagged or plain sRGB.
+    pub colour: String,
     /// EXIF orientation value (1–8) of the input; anything but 1 was applied to the pixels.
     pub orientation: u8,
     /// True when the input had an alpha channel that was flattened onto `background`.
@@ -181,6 +192,8 @@ fn redact_or_copy(
         height: h,
         boxes: pixel_boxes,
         fill: options.fill,
+        stored_fill: options.fill,
+        colour: decoded.colour.words(false),
         orientation: decoded.orientation,
         alpha_flattened: decoded.had_alpha,
         background: options.background,
@@ -234,6 +247,19 @@ fn lossless_first(
             "PNG output was chosen (the lossless path writes JPEG only)".into(),
         ));
     }
+    // A profile of no standard space cannot be kept; a standard space's is replaced by
+    // Occlude's canonical profile, and the fill stored as the value that shows as the fill.
+    let (_, colour) = colour::read(input, input_format);
+    let kept = match colour.lossless() {
+        Ok(kept) => kept,
+        Err(why) => return Ok(Attempt::Fallback(why)),
+    };
+    let stored_fill = match kept {
+        LosslessColour::Embed(space) => fill_in(space, options.fill.to_array())
+            .map(|[r, g, b]| Rgb { r, g, b })
+            .unwrap_or(options.fill),
+        LosslessColour::Untagged => options.fill,
+    };
     let orientation = exif_orientation(input);
     // A turn that cannot be exact is known from the frame header: fall back before reading
     // (and then throwing away) every coefficient.
@@ -242,20 +268,32 @@ fn lossless_first(
             return Ok(Attempt::Fallback(d.to_string()));
         }
     }
-    let out = match lossless_timed(input, orientation, boxes, options.fill, now) {
+    let mut out = match lossless_timed(input, orientation, boxes, stored_fill, now) {
         Ok(out) => out,
         Err(Decline::Fatal(e)) => return Err(e),
         Err(d) => return Ok(Attempt::Fallback(d.to_string())),
     };
+    if let LosslessColour::Embed(space) = kept {
+        // Right after SOI: the lossless writer puts no APP0 there.
+        out.bytes.splice(2..2, app2_segment(space));
+    }
     let t1 = now();
-    let verification = match verify(
+    let verified = verify(
         &out.bytes,
         OutputFormat::Jpeg,
         out.width,
         out.height,
         &out.boxes,
-        options.fill,
-    ) {
+        stored_fill,
+    )
+    .and_then(|v| match (kept, &v.colour_profile) {
+        (LosslessColour::Untagged, None) => Ok(v),
+        (LosslessColour::Embed(s), Some(name)) if s.name() == name => Ok(v),
+        _ => Err(crate::verify::verdict::fail(
+            "the file does not carry the colour profile it should",
+        )),
+    });
+    let verification = match verified {
         Ok(v) => v,
         // The lossless file is withheld; the pixel path's file is verified in its turn.
         Err(e) => {
@@ -285,6 +323,8 @@ fn lossless_first(
         height: out.height,
         boxes: out.boxes.clone(),
         fill: options.fill,
+        stored_fill,
+        colour: colour.words(true),
         orientation,
         alpha_flattened: false,
         background: options.background,
@@ -411,5 +451,27 @@ mod tests {
         assert_eq!(out.report.path, Path::Lossless);
         let png = decode(&fixture("png-rgb8.png"), Rgb::WHITE).unwrap();
         assert_eq!(png.image.dimensions(), (96, 64));
+        // Colour: matrix-and-curves profiles are kept (lossless) or converted in the core; a
+        // PNG whose cICP chunk needs the full CMS asks for the full module, in redact and in
+        // the preview alike.
+        let p3 = redact(&fixture("colour/jpeg-p3.jpg"), &boxes, &Default::default()).unwrap();
+        assert_eq!(p3.report.path, Path::Lossless);
+        assert_eq!(
+            p3.report.verification.colour_profile.as_deref(),
+            Some("Display P3")
+        );
+        let options = Options {
+            format: Some(OutputFormat::Png),
+            ..Options::default()
+        };
+        let converted = redact(&fixture("colour/png-p3-iccp.png"), &boxes, &options).unwrap();
+        assert!(converted.report.colour.ends_with("converted to sRGB"));
+        let cicp = fixture("colour/png-cicp-p3.png");
+        let want = Error::NeedsFullModule { format: "PNG" };
+        assert_eq!(redact(&cicp, &boxes, &options).err(), Some(want.clone()));
+        assert_eq!(
+            crate::pipeline::inspect::preview(&cicp, 100, Rgb::WHITE).err(),
+            Some(want)
+        );
     }
 }

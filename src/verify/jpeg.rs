@@ -47,13 +47,17 @@
 
 use super::verdict::{fail, Verification};
 use crate::codec::jpeg::{reader, Decline};
+use crate::colour::canonical::Space;
+use crate::colour::source::canonical_app2;
 use crate::container::jpeg;
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
 use crate::ground::geometry::PixelBox;
 
 /// JPEG markers a fresh Occlude file may contain: SOI, APP0 (JFIF only), DQT, SOF0–2, DHT, DRI,
-/// SOS, RST0–7, EOI. Anything else (APPn, COM, …) counts as a metadata block.
+/// SOS, RST0–7, EOI. Anything else (APPn, COM, …) counts as a metadata block, but for one APP2
+/// segment before the frame header that is exactly one of Occlude's canonical colour profiles
+/// (`colour::source::canonical_app2`).
 pub fn jpeg_marker_allowed(marker: u8) -> bool {
     matches!(marker, 0xD8 | 0xE0 | 0xDB | 0xC0..=0xC2 | 0xC4 | 0xDD | 0xDA | 0xD0..=0xD7 | 0xD9)
 }
@@ -68,6 +72,7 @@ pub fn jpeg_margin(max_sampling: u8) -> u32 {
 /// What the structure check establishes about a JPEG.
 struct JpegStructure {
     walk: jpeg::Walk,
+    colour: Option<Space>,
     names: Vec<String>,
     tolerance: u8,
     margin: u32,
@@ -88,8 +93,23 @@ fn check_jpeg_structure(bytes: &[u8], width: u32, height: u32) -> Result<JpegStr
     let mut components: Vec<u8> = Vec::new(); // quantisation table per component
     let mut max_sampling = 1u8;
     let mut frames = 0;
+    let mut colour = None;
     for s in &walk.segments {
         let data = bytes.get(s.data.clone()).unwrap_or(&[]);
+        if s.marker == 0xE2 {
+            match canonical_app2(data) {
+                Some(space) if colour.is_none() && frames == 0 => {
+                    colour = Some(space);
+                    continue;
+                }
+                _ => {
+                    return Err(fail(
+                        "an APP2 segment that is not one canonical colour profile before the \
+                         frame header",
+                    ))
+                }
+            }
+        }
         if !jpeg_marker_allowed(s.marker) || (s.marker == 0xE0 && !data.starts_with(b"JFIF\0")) {
             return Err(fail(format!(
                 "segment {} outside the allowlist",
@@ -145,6 +165,7 @@ fn check_jpeg_structure(bytes: &[u8], width: u32, height: u32) -> Result<JpegStr
         .collect();
     Ok(JpegStructure {
         walk,
+        colour,
         names,
         tolerance,
         margin: jpeg_margin(max_sampling),
@@ -404,6 +425,7 @@ pub fn verify_jpeg(
         tolerance: s.tolerance,
         margin: s.margin,
         structure: s.names,
+        colour_profile: s.colour.map(|c| c.name().to_string()),
     })
 }
 

@@ -14,12 +14,17 @@
 
 use super::verdict::{fail, Verification};
 use crate::codec::png::filter::unfilter;
+use crate::colour::canonical::Space;
+use crate::colour::source::canonical_iccp;
 use crate::container::png::{walk as walk_png, Walk as PngWalk};
 use crate::ground::colour::Rgb;
 use crate::ground::error::Result;
 use crate::ground::geometry::PixelBox;
 
-/// PNG chunks a fresh Occlude file may contain, and nothing else.
+/// PNG chunks a fresh Occlude file may contain, and nothing else but one `iCCP` chunk before
+/// PLTE and IDAT whose data is exactly one of Occlude's canonical colour profiles
+/// (`colour::source::canonical_iccp`). Occlude's own PNGs are untagged sRGB; the rule is there
+/// so a tagged PNG could be written and still pass, and nothing else could.
 pub const PNG_ALLOWED: [&[u8; 4]; 4] = [b"IHDR", b"PLTE", b"IDAT", b"IEND"];
 
 /// Verifies a PNG (the boxes already checked to lie inside the image).
@@ -30,7 +35,7 @@ pub fn verify_png(
     boxes: &[PixelBox],
     fill: Rgb,
 ) -> Result<Verification> {
-    let walk = check_png_structure(bytes, width, height)?;
+    let (walk, colour) = check_png_structure(bytes, width, height)?;
     let checked = if png_rows_supported(bytes) {
         check_png_rows(bytes, &walk, width, height, boxes, fill)?
     } else {
@@ -45,6 +50,7 @@ pub fn verify_png(
         tolerance: 0,
         margin: 0,
         structure: walk.chunks.iter().map(|c| c.name()).collect(),
+        colour_profile: colour.map(|c| c.name().to_string()),
     })
 }
 
@@ -256,18 +262,31 @@ fn check_box_row(i: usize, b: &PixelBox, y: u32, row: &[u8], f: [u8; 3]) -> Resu
 
 /// The chunk walk: signature, allowlist, every CRC, IHDR first with the expected size and no
 /// alpha, nothing after IEND.
-fn check_png_structure(bytes: &[u8], width: u32, height: u32) -> Result<PngWalk> {
+fn check_png_structure(bytes: &[u8], width: u32, height: u32) -> Result<(PngWalk, Option<Space>)> {
     let walk = walk_png(bytes).map_err(fail)?;
     let trailing = bytes.len() - walk.end;
     if trailing > 0 {
         return Err(fail(format!("{trailing} bytes follow IEND")));
     }
-    let extra: Vec<String> = walk
-        .chunks
-        .iter()
-        .filter(|c| !PNG_ALLOWED.contains(&&c.kind))
-        .map(|c| c.name())
-        .collect();
+    // One canonical iCCP before PLTE and IDAT, as PNG requires of iCCP.
+    let mut colour = None;
+    let mut pixels_seen = false;
+    let mut extra: Vec<String> = Vec::new();
+    for c in &walk.chunks {
+        pixels_seen |= &c.kind == b"PLTE" || &c.kind == b"IDAT";
+        if &c.kind == b"iCCP" {
+            match bytes.get(c.data.clone()).and_then(canonical_iccp) {
+                Some(space) if colour.is_none() && !pixels_seen => {
+                    colour = Some(space);
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if !PNG_ALLOWED.contains(&&c.kind) {
+            extra.push(c.name());
+        }
+    }
     if !extra.is_empty() {
         return Err(fail(format!(
             "chunks outside the allowlist: {}",
@@ -307,5 +326,5 @@ fn check_png_structure(bytes: &[u8], width: u32, height: u32) -> Result<PngWalk>
             )));
         }
     }
-    Ok(walk)
+    Ok((walk, colour))
 }

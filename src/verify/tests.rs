@@ -645,3 +645,76 @@ fn damaged_files_fail_without_panicking() {
         let _ = verify(&m, fmt, w, h, boxes, Rgb::BLACK);
     }
 }
+
+// ---------------------------------------------------------------- colour profiles
+
+/// `bytes` with `insert` placed at `at`.
+fn with(bytes: &[u8], at: usize, insert: &[u8]) -> Vec<u8> {
+    let mut v = bytes[..at].to_vec();
+    v.extend_from_slice(insert);
+    v.extend_from_slice(&bytes[at..]);
+    v
+}
+
+#[test]
+fn png_allows_exactly_one_canonical_iccp_before_the_pixels() {
+    use crate::colour::canonical::Space;
+    use crate::colour::source::iccp_payload;
+    let b = [pb(3, 4, 10, 6)];
+    let img = burned(40, 30, &b, Rgb::BLACK);
+    let png = encode(&img, OutputFormat::Png, 90).unwrap();
+    let check = |f: &[u8]| verify(f, OutputFormat::Png, 40, 30, &b, Rgb::BLACK);
+    assert_eq!(check(&png).unwrap().colour_profile, None);
+    // A hand-made PNG carrying Display P3's canonical profile right after IHDR: allowed, named.
+    let p3 = chunk(b"iCCP", &iccp_payload(Space::DisplayP3));
+    let tagged = with(&png, 33, &p3);
+    let v = check(&tagged).unwrap();
+    assert_eq!(v.colour_profile.as_deref(), Some("Display P3"));
+    assert_eq!(v.structure, ["IHDR", "iCCP", "IDAT", "IEND"]);
+    // Anything else is refused: two of them, one after IDAT, sRGB's (never written), a
+    // profile one byte off (CRC fixed up), another name, a compressed copy of the same bytes.
+    assert!(check(&with(&tagged, 33, &p3)).is_err());
+    let iend = png.len() - 12;
+    assert!(check(&with(&png, iend, &p3)).is_err());
+    assert!(check(&with(&png, 33, &chunk(b"iCCP", &iccp_payload(Space::Srgb)))).is_err());
+    let mut off = iccp_payload(Space::DisplayP3);
+    let n = off.len();
+    off[n - 40] ^= 1;
+    assert!(check(&with(&png, 33, &chunk(b"iCCP", &off))).is_err());
+    let mut renamed = iccp_payload(Space::DisplayP3);
+    renamed[0] = b'J';
+    assert!(check(&with(&png, 33, &chunk(b"iCCP", &renamed))).is_err());
+    let mut deflated = b"ICC profile\0\0".to_vec();
+    deflated.extend(miniz_oxide::deflate::compress_to_vec_zlib(
+        Space::DisplayP3.bytes(),
+        9,
+    ));
+    assert!(check(&with(&png, 33, &chunk(b"iCCP", &deflated))).is_err());
+}
+
+#[test]
+fn jpeg_allows_exactly_one_canonical_app2_before_the_frame() {
+    use crate::colour::canonical::Space;
+    use crate::colour::source::app2_segment;
+    let b = [pb(16, 16, 32, 32)];
+    let img = burned(64, 48, &b, Rgb::BLACK);
+    let jpeg = encode(&img, OutputFormat::Jpeg, 90).unwrap();
+    let check = |f: &[u8]| verify(f, OutputFormat::Jpeg, 64, 48, &b, Rgb::BLACK);
+    assert_eq!(check(&jpeg).unwrap().colour_profile, None);
+    let adobe = app2_segment(Space::AdobeRgb);
+    let tagged = with(&jpeg, 2, &adobe);
+    let v = check(&tagged).unwrap();
+    assert_eq!(v.colour_profile.as_deref(), Some("Adobe RGB (1998)"));
+    assert!(check(&with(&tagged, 2, &adobe)).is_err());
+    assert!(check(&with(&jpeg, 2, &app2_segment(Space::Srgb))).is_err());
+    for i in 4..adobe.len() {
+        let mut bad = adobe.clone();
+        bad[i] ^= 0x01;
+        assert!(check(&with(&jpeg, 2, &bad)).is_err(), "byte {i}");
+    }
+    // After the frame header: refused.
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    let after_sof = sof + 2 + usize::from(u16::from_be_bytes([jpeg[sof + 2], jpeg[sof + 3]]));
+    assert!(check(&with(&jpeg, sof, &adobe)).is_ok());
+    assert!(check(&with(&jpeg, after_sof, &adobe)).is_err());
+}

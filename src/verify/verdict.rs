@@ -27,6 +27,10 @@ pub struct Verification {
     pub margin: u32,
     /// Structural blocks of the file, in order (e.g. "IHDR", "IDAT", "IEND" or "SOI", "DQT").
     pub structure: Vec<String>,
+    /// The colour profile the file carries: the name of one of Occlude's canonical profiles,
+    /// whose bytes it holds exactly (the one structural block beyond the list above a file may
+    /// have), or `None` (untagged: sRGB).
+    pub colour_profile: Option<String>,
 }
 
 /// A verification failure: the file is withheld.

@@ -96,6 +96,15 @@ pub fn exiftool_extras(bytes: &[u8], ext: &str, tag: &str) -> Vec<String> {
 
 /// Runs ExifTool on the file at `path` and returns every key it reports outside the allowlist.
 pub fn exiftool_extras_of(path: &Path) -> Vec<String> {
+    exiftool_extras_except(path, |_, _| false)
+}
+
+/// [`exiftool_extras_of`], also letting through the fields `allowed` accepts (key and value),
+/// e.g. a canonical colour profile's.
+pub fn exiftool_extras_except(
+    path: &Path,
+    allowed: impl Fn(&str, &serde_json::Value) -> bool,
+) -> Vec<String> {
     let out = Command::new("exiftool")
         .args(["-j", "-a", "-G1"])
         .arg(path)
@@ -109,7 +118,7 @@ pub fn exiftool_extras_of(path: &Path) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let obj = v[0].as_object().expect("exiftool JSON object");
     obj.iter()
-        .filter(|(k, _)| !EXIFTOOL_ALLOWLIST.contains(&k.as_str()))
+        .filter(|(k, v)| !EXIFTOOL_ALLOWLIST.contains(&k.as_str()) && !allowed(k, v))
         .map(|(k, v)| format!("{k}={v}"))
         .collect()
 }

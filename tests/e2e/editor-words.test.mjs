@@ -99,6 +99,24 @@ test('the receipt: verified counts, the JPEG bound, or "lossless"', () => {
   assert.equal(savedLine('redacted-20240301-101200.jpg', REPORT), 'Saved redacted-20240301-101200.jpg: 2 boxes burned, 1.2 MB JPEG, orientation corrected, no metadata kept.');
 });
 
+test('colour: the receipt says what became of the profile, and only the receipt', () => {
+  const kept = 'colour profile Display P3: kept as a standard profile, no device data';
+  const words = ['GPS location', kept];
+  assert.equal(describeCarried({ inspection: { words } }), `This image carries: GPS location, ${kept}. All the rest will be removed.`);
+  const report = { ...REPORT, orientation: 1, path: 'lossless', colour: kept };
+  assert.deepEqual(verificationReceipt(report).slice(1), [
+    'Lossless: only the boxes changed.',
+    'Colour profile Display P3: kept as a standard profile, no device data.',
+  ]);
+  assert.equal(removedSentence({ inspection: { words } }, report), 'Removed: GPS location.');
+  // Saved as PNG instead: the report says converted, the inventory's phrase is not repeated.
+  const converted = { ...report, path: 'pixels', outputFormat: 'png', colour: 'colour profile Display P3: converted to sRGB' };
+  assert.equal(verificationReceipt(converted).at(-1), 'Colour profile Display P3: converted to sRGB.');
+  assert.equal(removedSentence({ inspection: { words } }, converted), 'Removed: GPS location.');
+  // Untagged: no colour line.
+  assert.equal(verificationReceipt({ ...REPORT, colour: '' }).length, 2);
+});
+
 test('neutral names and the format line', () => {
   assert.equal(timestamp(new Date(2024, 2, 1, 9, 5, 7)), '20240301-090507');
   assert.equal(formatExplanation('auto', 'jpeg', 90), 'Automatic: JPEG, as for a photo. Small file; quality 90 looks the same to the eye.');

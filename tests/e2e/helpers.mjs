@@ -16,8 +16,8 @@ export const DIST = process.env.OCCLUDE_DIST || join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 
-/** Starts the server on dist/ and a headless Chromium. */
-export async function start() {
+/** Starts the server on dist/ and a headless Chromium (with `args` added to its flags). */
+export async function start({ args = [] } = {}) {
   if (!existsSync(join(DIST, 'index.html')) || !existsSync(join(DIST, 'pkg', 'occlude_bg.wasm'))) {
     throw new Error('dist/ is not built: run tools/build first');
   }
@@ -26,7 +26,7 @@ export async function start() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
     timeout: 60_000,
   });
   return { server, browser };
@@ -35,10 +35,11 @@ export async function start() {
 /**
  * Starts the server on dist/ and Chromium once for a test file, through node:test's
  * before/after hooks; the returned object's `server` and `browser` are set before any test runs.
+ * `options.args`: more Chromium flags (e.g. a forced colour profile for screenshots).
  */
-export function useApp() {
+export function useApp(options = {}) {
   const app = { server: null, browser: null };
-  before(async () => Object.assign(app, await start()));
+  before(async () => Object.assign(app, await start(options)));
   after(async () => {
     await app.browser?.close();
     await app.server?.close();

@@ -14,6 +14,7 @@ export function formatBytes(n) {
 /** One sentence on what the open image carries, for before export (from the core's words). */
 export function describeCarried(info) {
   const words = info?.inspection?.words;
+  if (words?.some(isKeptColour)) return `This image carries: ${words.join(', ')}. All the rest will be removed.`;
   if (words?.length) return `This image carries: ${words.join(', ')}. All of it will be removed.`;
   if (words) return 'This image carries nothing besides its pixels. The new file will not either.';
   // No inventory from the engine: say what is known.
@@ -34,7 +35,12 @@ export function describeOpen(p) {
   return `Opened ${describeImage(p).slice(0, -1)}. Drag over what identifies the patient.`;
 }
 
-/** The verification receipt, from the report's `verification`. */
+/** The core's phrase for a colour profile kept as Occlude's standard one (lossless JPEG). */
+const isKeptColour = (w) => w.includes(': kept as a standard profile');
+/** The core's phrase for a file's colour information (`Assessment::words`). */
+const isColour = (w) => /^colour (profile|chunk)/.test(w);
+
+/** The verification receipt, from the report's `verification` (and its `colour`). */
 export function verificationReceipt(r) {
   const v = r.verification || {};
   const n = v.boxesChecked ?? r.boxes.length;
@@ -45,12 +51,14 @@ export function verificationReceipt(r) {
   else if (r.outputFormat === 'jpeg' && v.tolerance != null)
     lines.push(`JPEG: box pixels checked to within ${v.tolerance} levels of the fill, from ${v.margin} px inside each edge.`);
   else if (r.outputFormat === 'png') lines.push('PNG: every box pixel checked exactly.');
+  if (r.colour) lines.push(`${r.colour[0].toUpperCase()}${r.colour.slice(1)}.`);
   return lines;
 }
 
 /** What was removed, for the review: the core's words for the inventory, and what the report says was changed. */
 export function removedSentence(info, report) {
-  const phrases = info?.inspection?.words ?? [];
+  // What became of the colour profile is the receipt's (the report's own words): not here.
+  const phrases = (info?.inspection?.words ?? []).filter((w) => !(report.colour && isColour(w)));
   const extra = [];
   if (report.orientation !== 1) extra.push('the orientation tag (the pixels were turned instead)');
   if (report.alphaFlattened) extra.push('transparency (flattened onto white)');

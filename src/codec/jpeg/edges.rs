@@ -8,7 +8,7 @@
 //! (round to nearest) with the same table: the new block depends on the visible pixels alone. Visible samples change only by that
 //! requantisation; blocks wholly inside the image are not touched.
 
-use super::coefficients::{Coefficients, ZIGZAG};
+use super::coefficients::{cos_pi_16, Coefficients, ZIGZAG};
 
 /// The 8-point orthonormal DCT-II basis as JPEG scales it: `BASIS[u][x] = C(u)/2 ·
 /// cos((2x+1)uπ/16)`, C(0) = 1/√2, else 1. The forward transform is `F = B f Bᵀ` and the inverse
@@ -36,8 +36,7 @@ impl Dct {
                 1.0
             };
             for (x, v) in row.iter_mut().enumerate() {
-                let angle = (2 * x + 1) as f64 * u as f64 * std::f64::consts::PI / 16.0;
-                *v = 0.5 * c * angle.cos();
+                *v = 0.5 * c * cos_pi_16((2 * x + 1) * u);
             }
         }
         let mut transposed = [[0.0; 8]; 8];

@@ -35,7 +35,7 @@ fn aan_scale(k: usize) -> f32 {
     if k == 0 {
         1.0
     } else {
-        ((k as f64 * std::f64::consts::PI / 16.0).cos() * std::f64::consts::SQRT_2) as f32
+        (super::coefficients::cos_pi_16(k) * std::f64::consts::SQRT_2) as f32
     }
 }
 

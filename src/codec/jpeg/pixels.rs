@@ -4,7 +4,7 @@
 //! fixed-point YCbCr → RGB. SIMD128 kernels on wasm32 and scalar ones elsewhere give identical
 //! bytes. Anything the reader cannot take (arithmetic coding, 12-bit, CMYK, …) is a [`Decline`].
 
-use super::coefficients::{Coefficients, Component, ZIGZAG};
+use super::coefficients::{cos_pi_16, Coefficients, Component, ZIGZAG};
 use super::decline::{unsupported, Decline};
 use super::reader;
 
@@ -580,8 +580,9 @@ fn reduced_weights(n: usize) -> [[i64; 4]; 4] {
             } else {
                 1.0
             };
-            let a = ((2 * x + 1) * u) as f64 * std::f64::consts::PI / (2 * n) as f64;
-            *wu = (cu / 2.0 * a.cos() * 8192.0).round() as i64;
+            // (2x+1)uπ/2n = (2x+1)u·(8/n)·π/16, and n is 4 or 2.
+            let a = cos_pi_16((2 * x + 1) * u * (8 / n));
+            *wu = (cu / 2.0 * a * 8192.0).round() as i64;
         }
     }
     w
