@@ -1,16 +1,25 @@
 //! The `occlude` command-line tool: the same core as the web app, for batch use and for checking
-//! files by hand. `redact` writes a new file; `inspect` says what a file carries.
+//! files by hand. `redact` writes a new file; `inspect` says what a file carries; `text` lists
+//! the lines of text the finder sees (the boxes `redact --cover-suggested` burns).
 
 use occlude::{OutputFormat, Rect, Rgb};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[path = "occlude/text.rs"]
+mod text;
+
 const USAGE: &str = "usage:
-  occlude redact INPUT -o OUTPUT [--box X,Y,W,H]... [--format png|jpeg] [--quality N] [--fill RRGGBB] [--background RRGGBB]
+  occlude redact INPUT -o OUTPUT [--box X,Y,W,H]... [--cover-suggested] [--format png|jpeg] [--quality N] [--fill RRGGBB] [--background RRGGBB] [--models DIR]
   occlude inspect INPUT [--json]
+  occlude text INPUT [--json] [--models DIR]
   occlude --help | --version
 
-Boxes are in pixels of the image as seen (after EXIF orientation); fractions round outwards.";
+Boxes are in pixels of the image as seen (after EXIF orientation); fractions round outwards.
+`text` lists the lines of text found (box X,Y,W,H, corners when tilted, confidence);
+--cover-suggested burns a box over every one of them, with any --box. Photos need the text
+detector's weights: --models DIR, else $OCCLUDE_MODELS, else models/ next to the program, else
+the build's target/models/ (tools/models puts them there).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +36,7 @@ fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("redact") => redact(&args[1..]),
         Some("inspect") => inspect(&args[1..]),
+        Some("text") => text::text(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -68,11 +78,14 @@ fn redact(args: &[String]) -> Result<(), String> {
     let mut output: Option<PathBuf> = None;
     let mut boxes = Vec::new();
     let mut options = occlude::Options::default();
+    let mut suggested = text::Suggested::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "-o" | "--output" => output = Some(PathBuf::from(value(&mut it, a)?)),
             "--box" => boxes.push(parse_box(value(&mut it, a)?)?),
+            "--cover-suggested" => suggested.cover = true,
+            "--models" => suggested.models = Some(PathBuf::from(value(&mut it, a)?)),
             "--format" => {
                 options.format = Some(match value(&mut it, a)?.to_ascii_lowercase().as_str() {
                     "png" => OutputFormat::Png,
@@ -104,6 +117,7 @@ fn redact(args: &[String]) -> Result<(), String> {
         return Err("OUTPUT is the INPUT file: Occlude never alters the original".into());
     }
     let bytes = read(&input)?;
+    boxes.extend(suggested.boxes(&bytes, &options)?);
     let result = occlude::redact(&bytes, &boxes, &options).map_err(|e| e.to_string())?;
     write_new(&output, &result.bytes)?;
     let r = &result.report;
