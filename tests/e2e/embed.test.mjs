@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
 import { DIST, FIXTURE, assertRedacted, decodeRegions, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
 
 let browser;
 
@@ -42,6 +43,13 @@ test('served from a sub-path: open, draw, export under /tools/occlude/, service 
     await assertRedacted(page, session);
     assert.deepEqual(log.filter((u) => !u.startsWith('/tools/occlude/')), [], 'no request outside the sub-path (relative URLs everywhere)');
     assert.ok(log.includes('/tools/occlude/pkg/occlude_bg.wasm') && log.includes('/tools/occlude/worker/worker.js'), 'wasm and worker from the sub-path');
+
+    // Find text under the sub-path: the finder and its weights come from there too.
+    const found = await findTextIn(page, 'photo.jpg');
+    assert.ok(found.result, JSON.stringify(found.error));
+    assertIdentifiersCovered('photo.jpg', found.result);
+    assert.ok(log.includes('/tools/occlude/pkg/occlude_text_bg.wasm') && log.includes('/tools/occlude/models/ppocrv5_det.onnx'), 'the finder from the sub-path');
+    assert.deepEqual(log.filter((u) => !u.startsWith('/tools/occlude/')), [], 'still no request outside the sub-path');
     assert.deepEqual(problems, [], 'no page errors');
   } finally {
     await context.close();
@@ -82,6 +90,10 @@ test('inside an <iframe allow="web-share"> on another origin: redact and downloa
     const session = await redactSession(page, frame, { tag: 'iframe' });
     await assertRedacted(frame, session);
     assert.equal(await page.locator('#occlude').getAttribute('allow'), 'web-share');
+    // Find text inside the frame (its own origin's worker, module and weights).
+    const found = await findTextIn(frame, 'photo.jpg');
+    assert.ok(found.result, JSON.stringify(found.error));
+    assertIdentifiersCovered('photo.jpg', found.result);
     assert.deepEqual(problems, [], 'no page errors');
   } finally {
     await context.close();

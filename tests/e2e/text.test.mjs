@@ -1,0 +1,135 @@
+// Find text through the scripted API (js/api.js findText, findTextDownload) in the served app,
+// in Chromium: the size of the one-time download known before anything is fetched, the finder
+// module fetched on first use and the detector's weights only for a photo, progress, every
+// labelled identifier line of the two fixtures covered, clear errors with codes, cancel; then
+// with the network off and the server stopped, Find text still works from the service worker.
+// (The first load never fetching the finder: modules.test.mjs; the embed and the iframe:
+// embed.test.mjs; the single file: singlefile.test.mjs; the wasm module itself in three
+// engines: tests/wasm_text.rs.)
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { serve } from '../../tools/serve.mjs';
+import { DIST, launch, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
+
+let browser;
+
+before(async () => {
+  requireDist('models/manifest.json', 'models/ppocrv5_det.onnx', 'pkg/occlude_text_bg.wasm', 'worker/text.js');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const manifest = () => JSON.parse(readFileSync(join(DIST, 'models', 'manifest.json'), 'utf8'));
+const sum = (files) => files.reduce((s, f) => s + f.bytes, 0);
+
+test('findText: the download is known first, fetched once, weights only for a photo; every identifier line found; then offline', { timeout: 300_000 }, async () => {
+  const paths = [];
+  const server = await serve({ root: DIST, port: 0, onRequest: (r) => paths.push(new URL(r.url, 'http://x').pathname) });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    const problems = watchProblems(page);
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const m = manifest();
+    const whole = sum([...m.finder.simd.files, ...m.finder.weights.files]);
+    const fetched = (file) => paths.filter((p) => p === `/${file}`).length;
+    assert.equal(fetched('pkg/occlude_text_bg.wasm') + fetched('models/ppocrv5_det.onnx'), 0, 'nothing of the finder before it is used');
+
+    // Before anything is fetched: how large, and that none of it is here yet.
+    const before = await page.evaluate(async () => (await import('./js/api.js')).findTextDownload());
+    assert.equal(before.bytes, whole);
+    assert.equal(before.toDownload, whole);
+    assert.ok(before.gzipBytes > 0.5 * whole && before.gzipBytes < whole, JSON.stringify(before));
+    assert.ok(before.bytes > 4e6 && before.bytes < 8e6, `about 6 MB: ${before.bytes}`);
+
+    // A screenshot: the module comes, the weights do not (a clean render needs none).
+    const render = await findTextIn(page, 'render.png');
+    assert.ok(render.result, JSON.stringify(render.error));
+    assertIdentifiersCovered('render.png', render.result);
+    assert.equal(fetched('pkg/occlude_text_bg.wasm'), 1, 'the finder module is fetched on first use');
+    assert.equal(fetched('models/ppocrv5_det.onnx'), 0, 'a render needs no weights');
+    const downloads = render.progress.filter((p) => p.stage === 'download');
+    assert.ok(downloads.length > 3, 'download progress is reported');
+    assert.ok(downloads.every((p, i) => i === 0 || p.loaded >= downloads[i - 1].loaded));
+    const last = downloads.at(-1);
+    assert.equal(last.loaded, last.total, 'the download ends complete (the weights were not needed)');
+    assert.equal(last.total, sum(m.finder.simd.files));
+    const finds = render.progress.filter((p) => p.stage === 'find').map((p) => p.fraction);
+    assert.deepEqual([finds[0], finds.at(-1)], [0, 1]);
+
+    // A phone photo: now the weights, once.
+    const photo = await findTextIn(page, 'photo.jpg');
+    assert.ok(photo.result, JSON.stringify(photo.error));
+    assertIdentifiersCovered('photo.jpg', photo.result);
+    assert.ok(photo.result.lines.some((l) => Array.isArray(l.quad)), 'tilted lines carry corners');
+    assert.equal(fetched('models/ppocrv5_det.onnx'), 1, 'the weights are fetched for a photo');
+    assert.equal(fetched('pkg/occlude_text_bg.wasm'), 1, 'the module is not fetched again (the service worker keeps it)');
+    const after = await page.evaluate(async () => (await import('./js/api.js')).findTextDownload());
+    assert.equal(after.toDownload, 0, 'everything kept for offline use');
+
+    // Errors: in the core's words with their codes; options checked; cancel by AbortSignal.
+    const errors = await page.evaluate(async () => {
+      const { findText } = await import('./js/api.js');
+      const out = [];
+      const attempt = (p) => p.then(() => out.push('resolved'), (e) => out.push(`${e.name}|${e.code ?? ''}|${e.message}`));
+      await attempt(findText(new Uint8Array(0)));
+      await attempt(findText(new TextEncoder().encode('%PDF-1.7 not an image')));
+      await attempt(findText(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])));
+      await attempt(findText(new Uint8Array(8), { colour: 'red' }));
+      await attempt(findText('not a file'));
+      const abort = new AbortController();
+      const pending = attempt(findText(new Uint8Array(64), { signal: abort.signal }));
+      abort.abort();
+      await pending;
+      return out;
+    });
+    assert.match(errors[0], /\|empty\|.*empty/);
+    assert.match(errors[1], /\|unsupported\|not a supported image/);
+    assert.match(errors[2], /\|(truncated|corrupt)\|/);
+    assert.match(errors[3], /^TypeError\|\|.*unknown option colour/);
+    assert.match(errors[4], /^TypeError\|\|findText\(file/);
+    assert.match(errors[5], /^AbortError\|/);
+    assert.deepEqual(problems, [], 'no page errors');
+
+    // Offline, the server gone: the page and Find text come from the service worker.
+    await context.setOffline(true);
+    await server.close();
+    const res = await page.reload();
+    assert.ok(res.fromServiceWorker());
+    const offline = await findTextIn(page, 'photo.jpg');
+    assert.ok(offline.result, JSON.stringify(offline.error));
+    assert.deepEqual(offline.result, photo.result, 'the same lines offline');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('before its first download, offline, Find text fails with a clear text-download error', { timeout: 120_000 }, async () => {
+  const server = await serve({ root: DIST, port: 0 });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    await server.close();
+    const { error } = await findTextIn(page, 'render.png');
+    assert.equal(error?.code, 'text-download', JSON.stringify(error));
+    assert.match(error.message, /could not download .* once; then it works offline/);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
