@@ -11,7 +11,7 @@
 //! - `verify`, `inventory`: checking a produced file; listing what an input carries;
 //! - `codec`: bytes to pixels and pixels to a new file (PNG, JPEG, the image crate's decoders);
 //! - `container`, `raster`: file structure without decoding; operations on decoded pixels;
-//! - `ground`: errors, limits, formats, colour, boxes, the clock.
+//! - `ground`: errors, limits, formats, colour, boxes, region templates, the clock.
 
 pub(crate) mod codec;
 pub(crate) mod container;
@@ -34,11 +34,14 @@ pub use ground::colour::Rgb;
 pub use ground::error::{Error, Result};
 pub use ground::format::{default_output, InputFormat, OutputFormat, DEFAULT_QUALITY};
 pub use ground::geometry::{PixelBox, Rect};
+pub use ground::template::{same_shape, Template, TemplateDocument};
 pub use inventory::{
     Comments, ExifSummary, IccSummary, Inventory, NamedValue, TextChunk, Thumbnail,
 };
 pub use pipeline::inspect::{inspect, preview, Inspection, Preview};
-pub use pipeline::redact::{redact, redact_timed, Options, Path, Redaction, Report, Timings};
+pub use pipeline::redact::{
+    copy_as_is, redact, redact_timed, Options, Path, Redaction, Report, Timings,
+};
 #[cfg(feature = "text")]
 pub use pipeline::text::{find_text_in_file, load_model, TextFound, TextImage, TextOptions};
 pub use pipeline::warm_up::warm_up;

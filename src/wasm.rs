@@ -81,6 +81,9 @@ struct Request {
     boxes: Vec<Rect>,
     #[serde(default)]
     options: Option<Options>,
+    /// No boxes on purpose: a clean copy of the picture as it is (`occlude::copy_as_is`).
+    #[serde(default, rename = "asIs")]
+    as_is: bool,
 }
 
 /// The new file and what was done to make it.
@@ -119,14 +122,22 @@ impl Redaction {
 }
 
 /// Redacts `input` as described by `request_json`:
-/// `{"boxes":[{"x","y","width","height"}], "options":{"fill","background","format","quality"}}`.
+/// `{"boxes":[{"x","y","width","height"}], "options":{"fill","background","format","quality"}}`;
+/// or, with `"asIs": true` and no boxes, makes a clean copy with no box (see `copy_as_is`).
 /// Box coordinates are in pixels of the image as seen (after EXIF orientation).
 #[wasm_bindgen]
 pub fn redact(input: &[u8], request_json: &str) -> Result<Redaction, JsValue> {
     let request: Request = from_json(request_json)?;
     let options = request.options.unwrap_or_default();
-    let out = crate::pipeline::redact::redact_timed(input, &request.boxes, &options, &now_ms)
-        .map_err(js_error)?;
+    let out = if request.as_is {
+        if !request.boxes.is_empty() {
+            return Err(bad_request("asIs takes no boxes"));
+        }
+        crate::pipeline::redact::copy_as_is(input, &options, &now_ms)
+    } else {
+        crate::pipeline::redact::redact_timed(input, &request.boxes, &options, &now_ms)
+    }
+    .map_err(js_error)?;
     Ok(Redaction {
         bytes: out.bytes,
         report: out.report,

@@ -5,46 +5,9 @@
 
 mod common;
 
-use common::fixture;
+use common::{exiftool_available, exiftool_extras, fixture};
 use occlude::internals::container::{walk_jpeg, walk_png};
 use occlude::{redact, Options, OutputFormat, Rect};
-use std::process::Command;
-
-/// The only tags ExifTool may report for an Occlude export (`-j -a -G1` keys). Everything
-/// here describes the file's structure; none of it comes from the input's metadata.
-const EXIFTOOL_ALLOWLIST: &[&str] = &[
-    "SourceFile",
-    "ExifTool:ExifToolVersion",
-    "System:FileName",
-    "System:Directory",
-    "System:FileSize",
-    "System:FileModifyDate",
-    "System:FileAccessDate",
-    "System:FileInodeChangeDate",
-    "System:FilePermissions",
-    "File:FileType",
-    "File:FileTypeExtension",
-    "File:MIMEType",
-    "File:ImageWidth",
-    "File:ImageHeight",
-    "File:EncodingProcess",
-    "File:BitsPerSample",
-    "File:ColorComponents",
-    "File:YCbCrSubSampling",
-    "JFIF:JFIFVersion",
-    "JFIF:ResolutionUnit",
-    "JFIF:XResolution",
-    "JFIF:YResolution",
-    "PNG:ImageWidth",
-    "PNG:ImageHeight",
-    "PNG:BitDepth",
-    "PNG:ColorType",
-    "PNG:Compression",
-    "PNG:Filter",
-    "PNG:Interlace",
-    "Composite:ImageSize",
-    "Composite:Megapixels",
-];
 
 /// One fixture per leak vector (see tests/fixtures/README.md).
 const VECTORS: &[&str] = &[
@@ -78,33 +41,6 @@ const VECTORS: &[&str] = &[
     "orient-7.jpg",
     "orient-8.jpg",
 ];
-
-fn exiftool_available() -> bool {
-    Command::new("exiftool")
-        .arg("-ver")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Runs ExifTool on `bytes` and returns every key it reports outside the allowlist.
-fn exiftool_extras(bytes: &[u8], ext: &str, tag: &str) -> Vec<String> {
-    let dir = std::env::temp_dir().join(format!("occlude-attack-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{tag}.{ext}"));
-    std::fs::write(&path, bytes).unwrap();
-    let out = Command::new("exiftool")
-        .args(["-j", "-a", "-G1"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "exiftool failed on {tag}");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let obj = v[0].as_object().expect("exiftool JSON object");
-    obj.iter()
-        .filter(|(k, _)| !EXIFTOOL_ALLOWLIST.contains(&k.as_str()))
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect()
-}
 
 #[test]
 fn every_vector_is_removed() {

@@ -1,20 +1,13 @@
 //! The `occlude` command line: its commands, flags, exit status and messages.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli_common;
 
-fn occlude(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_occlude"))
-        .args(args)
-        .output()
-        .expect("run occlude")
-}
+use cli_common::occlude;
+use std::path::{Path, PathBuf};
 
 fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("occlude-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    cli_common::tmpdir("cli", name)
 }
 
 /// A 40×30 grey PNG written to `dir`.

@@ -678,6 +678,51 @@ fn bad_boxes_are_refused_by_number() {
     );
 }
 
+// ---------------------------------------------------------------- a copy as is
+
+/// `copy_as_is`: no boxes on purpose (an image of a case that shows nothing identifying). The
+/// picture is unchanged, the metadata is gone, and the copy is verified like any export; JPEG
+/// to JPEG goes the lossless way. `redact` itself still refuses an empty list (above).
+#[test]
+fn copy_as_is_keeps_the_picture_and_drops_the_metadata() {
+    let clock = || 0.0;
+    for (name, path, out_format) in [
+        ("jpeg-exif-full.jpg", "lossless", O::Jpeg),
+        ("png-text-chunks.png", "pixels", O::Png),
+        ("orient-6.jpg", "lossless", O::Jpeg),
+        ("webp-lossy.webp", "pixels", O::Jpeg),
+    ] {
+        let input = fixture(name);
+        let out = occlude::copy_as_is(&input, &Options::default(), &clock)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_clean(&out, name);
+        let r = &out.report;
+        assert!(r.boxes.is_empty(), "{name}: no boxes burned");
+        assert_eq!(r.output_format, out_format, "{name}");
+        assert_eq!(
+            serde_json::to_value(r.path).unwrap(),
+            path,
+            "{name}: {:?}",
+            r.path_reason
+        );
+        assert_eq!((r.width, r.height), (W, H), "{name}: the size as seen");
+        let img = rgb(&out.bytes);
+        let tol = if out_format == O::Jpeg { 12 } else { 0 };
+        for (x, y) in [(8, 8), (88, 8), (8, 56), (88, 56), (40, 24), (56, 40)] {
+            let p = img.get_pixel(x, y).0;
+            assert!(close(p, quadrant(x, y), tol), "{name} at {x},{y}: {p:?}");
+        }
+    }
+    assert_eq!(
+        copy_of("not an image").map(drop).unwrap_err().code(),
+        "unsupported"
+    );
+}
+
+fn copy_of(text: &str) -> occlude::Result<Redaction> {
+    occlude::copy_as_is(text.as_bytes(), &Options::default(), &|| 0.0)
+}
+
 // ---------------------------------------------------------------- animation
 
 #[test]

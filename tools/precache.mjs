@@ -12,8 +12,10 @@
 //   node tools/precache.mjs [DIST]
 //
 // Left out of the precache: sw.js itself (the browser fetches and compares it on every update
-// check) and occlude.html, the single-file build, which is a separate download, not part of the
-// app the worker serves (it would double the offline storage).
+// check), occlude.html, the single-file build, which is a separate download, not part of the
+// app the worker serves (it would double the offline storage), and templates.json, a practice's
+// own templates, which it may edit without a new build (the service worker reads it
+// network-first and keeps the last copy: see www/sw.js).
 // The list holds both variants of the wasm modules (SIMD128 and scalar); the service worker
 // precaches only the one its engine can run (see www/sw.js).
 //
@@ -28,7 +30,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const EXCLUDED = new Set(['sw.js', 'occlude.html']);
+export const EXCLUDED = new Set(['sw.js', 'occlude.html', 'templates.json']);
 /** Files fetched (and then cached) only when first used, never in the install precache. */
 export const LAZY = /^(pkg\/occlude_text(_scalar)?(_bg\.wasm|\.js)|models\/(?!manifest\.json$).+|licenses\/.+)$/;
 /** What Find text downloads on first use: the finder's module (one variant) and its weights. */

@@ -40,6 +40,12 @@ const SHARE_CACHE = 'occlude-share';
 const SCOPE = self.registration.scope; // ends with '/'
 const SHARE_ACTION = new URL('share-target', SCOPE).href;
 const SHARED_FILE = new URL('shared-file', SCOPE).href;
+// A practice's templates (README, "Templates"): not part of the app (a practice edits it
+// without a new build), so not precached; read network-first and the last copy kept here, so
+// the templates work offline too. Its own cache: a new version of the app does not drop it.
+const PRACTICE = new URL('templates.json', SCOPE).href;
+const PRACTICE_CACHE = 'occlude-practice';
+const PRACTICE_WAIT_MS = 4000; // then the last copy: a network that hangs does not hold the page
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -51,6 +57,9 @@ self.addEventListener('install', (event) => {
       const cache = await caches.open(CACHE);
       // `reload` skips the HTTP cache: the precache holds exactly the bytes the version names.
       await cache.addAll(ASSETS.filter((url) => usable(url, simd)).map((url) => new Request(url, { cache: 'reload' })));
+      // The first visit read templates.json before this worker controlled the page: keep a
+      // copy now, so it is there offline. Optional: no file, or no network, is fine.
+      await practice(new Request(PRACTICE)).catch(() => {});
       await keepFinderAcrossUpdate(simd);
     })(),
   );
@@ -82,6 +91,10 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return; // not ours: untouched
+  if (request.url === PRACTICE) {
+    event.respondWith(practice(request));
+    return;
+  }
   const url = new URL(request.url);
   url.search = '';
   const lazy = LAZY_CACHES.get(url.href);
@@ -121,6 +134,28 @@ async function keepFinderAcrossUpdate(simd) {
       }
     }),
   );
+}
+
+/**
+ * templates.json, network first: a fresh copy is kept and returned; a 404 (the practice
+ * publishes none, or withdrew it) forgets the kept copy; no answer (offline, or none within a
+ * few seconds) returns the kept copy. "None" is an empty 204, not a 404, so the page has no
+ * failed request to report.
+ */
+async function practice(request) {
+  const cache = await caches.open(PRACTICE_CACHE);
+  let res = null;
+  try {
+    res = await fetch(request.url, { cache: 'no-cache', credentials: 'same-origin', signal: AbortSignal.timeout(PRACTICE_WAIT_MS) });
+  } catch {
+    res = null;
+  }
+  if (res?.status === 200) {
+    await cache.put(PRACTICE, res.clone());
+    return res;
+  }
+  if (res && res.status >= 400 && res.status < 500) await cache.delete(PRACTICE);
+  return (await cache.match(PRACTICE)) ?? new Response(null, { status: 204 });
 }
 
 async function fromCache(request) {

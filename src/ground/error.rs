@@ -52,6 +52,16 @@ pub enum Error {
     TextFailed { detail: String },
     /// The caller asked to stop (the progress callback said so).
     Cancelled,
+    /// A template file is not JSON: not UTF-8 text, not JSON's syntax, a number no double
+    /// holds, a lone surrogate, or nesting deeper than 128 levels (README, "Template files").
+    TemplateJson,
+    /// A template file of a version this Occlude does not read (a whole number other than 1).
+    TemplateVersion { detail: String },
+    /// A template file breaks a rule of the format: a field missing, unknown or out of range,
+    /// a box outside the template's size, too many boxes or templates.
+    TemplateInvalid { detail: String },
+    /// A template (or every template of a list) was made for images of another shape.
+    TemplateAspect { detail: String },
 }
 
 impl Error {
@@ -75,6 +85,10 @@ impl Error {
             Error::TextModel { .. } => "text-model",
             Error::TextFailed { .. } => "text-failed",
             Error::Cancelled => "cancelled",
+            Error::TemplateJson => "template-json",
+            Error::TemplateVersion { .. } => "template-version",
+            Error::TemplateInvalid { .. } => "template-invalid",
+            Error::TemplateAspect { .. } => "template-aspect",
         }
     }
 }
@@ -125,6 +139,11 @@ impl fmt::Display for Error {
             }
             Error::TextFailed { detail } => write!(f, "finding text failed: {detail}"),
             Error::Cancelled => write!(f, "cancelled"),
+            // The page shows the same sentences (www/js/template.js): keep them word for word.
+            Error::TemplateJson => write!(f, "the file is not valid JSON"),
+            Error::TemplateVersion { detail }
+            | Error::TemplateInvalid { detail }
+            | Error::TemplateAspect { detail } => f.write_str(detail),
         }
     }
 }

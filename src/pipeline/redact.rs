@@ -121,6 +121,24 @@ pub fn redact_timed(
     options: &Options,
     now: Clock<'_>,
 ) -> Result<Redaction> {
+    redact_or_copy(input, boxes, options, now, false)
+}
+
+/// A new file with NO boxes, only when asked for by name: the picture as it is, but built from
+/// its pixels alone (or, JPEG to JPEG, its own coefficients) and verified like any export, so
+/// the metadata is gone. For an image of a case that shows nothing identifying; [`redact`]
+/// still refuses an empty list of boxes, so a forgotten box is never mistaken for this.
+pub fn copy_as_is(input: &[u8], options: &Options, now: Clock<'_>) -> Result<Redaction> {
+    redact_or_copy(input, &[], options, now, true)
+}
+
+fn redact_or_copy(
+    input: &[u8],
+    boxes: &[Rect],
+    options: &Options,
+    now: Clock<'_>,
+    as_is: bool,
+) -> Result<Redaction> {
     let t0 = now();
     let format = options.format;
     if format == Some(OutputFormat::Jpeg) && !(1..=100).contains(&options.quality) {
@@ -128,7 +146,7 @@ pub fn redact_timed(
             detail: format!("JPEG quality {} is outside 1–100", options.quality),
         });
     }
-    if boxes.is_empty() {
+    if boxes.is_empty() && !as_is {
         return Err(Error::NoBoxes);
     }
     let path_reason = match lossless_first(input, boxes, options, now)? {

@@ -1,4 +1,5 @@
-// Accessibility and look: axe-core on every screen (start, editing, checklist, review, error),
+// Accessibility and look: axe-core on every screen (start, editing, templates, the offer of a
+// template, checklist, review, the review of Export all, error),
 // at desktop (1280 × 800) and phone (360 × 740, touch) sizes, light and dark. Zero serious or
 // critical violations. Screenshots of each screen go to test-artifacts/screens/ (git-ignored).
 
@@ -33,6 +34,21 @@ for (const [size, options] of Object.entries(SIZES)) {
         await dragMouse(page, [0.3, 0.45], [0.8, 0.55]);
         await check('editing');
 
+        await page.getByRole('button', { name: 'Templates', exact: true }).click();
+        await page.getByRole('textbox', { name: 'Template name' }).fill('Fundus camera');
+        await page.getByRole('button', { name: 'Save as template' }).click();
+        await page.getByRole('button', { name: 'Apply template Fundus camera' }).waitFor();
+        await check('templates');
+        await page.getByRole('button', { name: 'Rename template Fundus camera' }).click();
+        await check('templates-rename');
+        await page.getByRole('button', { name: 'Cancel' }).click();
+
+        await page.setInputFiles('#file', { name: 'b.jpg', mimeType: 'image/jpeg', buffer: input });
+        await page.getByRole('group', { name: /^Use template/ }).waitFor();
+        await check('offer');
+        await page.getByRole('button', { name: 'Not now' }).click();
+        await page.getByRole('button', { name: /^Image 1, / }).click();
+
         await page.getByRole('button', { name: 'Export', exact: true }).click();
         await page.getByRole('dialog', { name: 'Before you share' }).waitFor();
         await check('checklist');
@@ -41,6 +57,12 @@ for (const [size, options] of Object.entries(SIZES)) {
         await page.getByRole('heading', { name: 'What you will send' }).waitFor();
         await page.waitForFunction(() => document.querySelector('occlude-editor').shadowRoot.getElementById('review-img').complete);
         await check('review');
+
+        await page.getByRole('button', { name: 'Back to editing' }).click();
+        await page.getByRole('button', { name: 'Export all' }).click();
+        await page.getByRole('heading', { name: 'What you will send' }).waitFor();
+        await page.waitForFunction(() => [...document.querySelector('occlude-editor').shadowRoot.querySelectorAll('canvas.batch-thumb')].every((c) => c.width > 1));
+        await check('review-all');
 
         await page.getByRole('button', { name: 'Back to editing' }).click();
         await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });

@@ -46,13 +46,23 @@ export function useApp() {
   return app;
 }
 
+/**
+ * Whether a console message is an error of the app's. Not one: the browser's report of the
+ * optional templates.json answered 404 (a practice that publishes no templates; the page asks
+ * once at start, before a service worker controls it: README, "Templates").
+ */
+export function consoleProblem(m) {
+  if (m.type() !== 'error') return false;
+  return !(/^Failed to load resource: .*\b404\b/.test(m.text()) && /\/templates\.json$/.test(m.location()?.url ?? ''));
+}
+
 /** Opens the app in `context` and collects console errors for the failure message. */
 export async function openApp(context, url) {
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('console', (m) => consoleProblem(m) && problems.push(`console: ${m.text()}`));
   await page.goto(url);
   return { page, problems };
 }

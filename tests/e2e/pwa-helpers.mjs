@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tools/chromium.mjs';
 import { serve } from '../../tools/serve.mjs';
-import { ARTIFACTS, DIST, ROOT, analyse } from './helpers.mjs';
+import { ARTIFACTS, DIST, ROOT, analyse, consoleProblem } from './helpers.mjs';
 
 export { ARTIFACTS, DIST, ROOT };
 
@@ -45,7 +45,7 @@ export async function launch(extraArgs = []) {
 export function watchProblems(page) {
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('console', (m) => consoleProblem(m) && problems.push(`console: ${m.text()}`));
   return problems;
 }
 

@@ -129,3 +129,42 @@ test('from file://, GIF, WebP, TIFF and BMP open and export too (the full module
     await context.close();
   }
 });
+
+test('from file://, the case features work too: Apply to all, a template (kept for the page at least), Export all and its ZIP', { timeout: 180_000 }, async () => {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 }, offline: true });
+  try {
+    const requests = [];
+    context.on('request', (r) => requests.push(r.url()));
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    const url = pathToFileURL(join(dir, 'occlude.html')).href;
+    await page.goto(url);
+    const editor = page.locator('occlude-editor');
+    await editor.locator('#file').setInputFiles([
+      { ...FIXTURE, name: 'Jane Doe 1.png' },
+      { ...FIXTURE, name: 'Jane Doe 2.png' },
+    ]);
+    await page.getByRole('button', { name: 'Image 2, 0 boxes' }).waitFor({ timeout: 60_000 });
+    const r = await page.locator('#canvas').boundingBox();
+    await page.mouse.move(r.x + 0.1 * r.width, r.y + 0.1 * r.height);
+    await page.mouse.down();
+    await page.mouse.move(r.x + 0.4 * r.width, r.y + 0.4 * r.height, { steps: 8 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Apply to all' }).click();
+    await page.getByRole('button', { name: 'Image 1, 1 box' }).waitFor();
+    await page.getByRole('button', { name: 'Templates', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Template name' }).fill('Single file');
+    await page.getByRole('button', { name: 'Save as template' }).click();
+    await page.getByRole('button', { name: 'Apply template Single file' }).waitFor();
+    await page.getByRole('button', { name: 'Export all' }).click();
+    await page.locator('#checklist-ok').click();
+    await page.getByRole('heading', { name: 'What you will send' }).waitFor({ timeout: 60_000 });
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as ZIP' }).click()]);
+    assert.match(dl.suggestedFilename(), /^redacted-\d{8}-\d{6}\.zip$/);
+    const other = requests.filter((u) => u !== url && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(other, [], 'no templates.json (or anything else) asked for from file://');
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
+  }
+});

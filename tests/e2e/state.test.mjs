@@ -185,3 +185,65 @@ test('boxes for another open image, and deleting a box that is not selected', ()
   state.undo();
   assert.deepEqual(xs(state), [2, 3], 'a step in that image\'s own history');
 });
+
+test('memory: only the current image holds a preview; switching closes the others\', a late preview is let go', () => {
+  const state = new EditorState();
+  const closed = [];
+  const bitmap = (name) => ({ name, close: () => closed.push(name) });
+  const a = state.addImage({ width: 10, height: 10, bitmap: bitmap('a'), file: { size: 1 } });
+  const b = state.addImage({ width: 10, height: 10, bitmap: bitmap('b') });
+  assert.deepEqual(closed, ['a'], 'opening b let a\'s preview go');
+  assert.equal(a.bitmap, null);
+  assert.deepEqual(a.file, { size: 1 }, 'a keeps its file');
+  state.selectImage(a.id);
+  assert.deepEqual(closed, ['a', 'b']);
+  assert.equal(state.images.filter((im) => im.bitmap).length, 0, 'none until a is decoded again');
+  const heard = [];
+  state.subscribe((what) => heard.push(what));
+  state.setPreview(a.id, bitmap('a2'));
+  assert.equal(a.bitmap.name, 'a2');
+  state.setPreview(b.id, bitmap('late')); // decoded for b after the user moved on
+  assert.deepEqual(closed, ['a', 'b', 'late'], 'a preview for an image no longer current is closed at once');
+  state.setPreview(a.id, bitmap('twice'));
+  assert.equal(a.bitmap.name, 'a2', 'the one it has stays');
+  assert.deepEqual(closed.at(-1), 'twice');
+  assert.deepEqual(heard, ['preview']);
+});
+
+test('Export all: the review-all screen, images with no boxes sent only when included, progress', () => {
+  const state = new EditorState();
+  const a = state.addImage({ width: 10, height: 10 });
+  const heard = [];
+  state.subscribe((what) => heard.push(what));
+  state.setBusy(true, { done: 1, total: 3 });
+  assert.deepEqual(state.progress, { done: 1, total: 3 });
+  state.setBusy(false, { done: 3, total: 3 });
+  assert.equal(state.progress, null, 'no progress when not busy');
+  const batch = { items: [{ image: a, asIs: false, include: true }, { image: a, asIs: true, include: false }] };
+  state.showBatch(batch);
+  assert.equal(state.screen, 'review-all');
+  state.setIncluded(0, false);
+  assert.equal(batch.items[0].include, true, 'a file with boxes is always sent');
+  state.setIncluded(1, true);
+  state.setIncluded(1, true);
+  assert.equal(batch.items[1].include, true);
+  state.backToEditing();
+  assert.equal(state.screen, 'edit');
+  assert.deepEqual(heard, ['busy', 'busy', 'screen', 'batch', 'screen']);
+});
+
+test('templates and the offer: held in the state, each image offered once', () => {
+  const state = new EditorState();
+  const a = state.addImage({ width: 10, height: 10 });
+  const b = state.addImage({ width: 10, height: 10 });
+  const heard = [];
+  state.subscribe((what) => heard.push(what));
+  const t = { name: 'T', size: [10, 10], boxes: [box(0)], fill: null };
+  state.setTemplates({ own: [{ id: 1, template: t }] });
+  assert.deepEqual(state.templates, { own: [{ id: 1, template: t }], practice: [], note: '' });
+  state.setOffer({ template: t, ids: [a.id, b.id] });
+  state.markOffered([a.id]);
+  assert.deepEqual([a.offered, b.offered], [true, false]);
+  state.setOffer(null);
+  assert.deepEqual(heard, ['templates', 'offer', 'offer']);
+});

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { serve } from '../../tools/serve.mjs';
 import { Driver, ENGINES } from './webdriver.mjs';
-import { offlineScenario, redactScenario } from './scenario.mjs';
+import { caseScenario, offlineScenario, redactScenario } from './scenario.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.OCCLUDE_DIST || join(ROOT, 'dist');
@@ -86,6 +86,7 @@ async function runEngine(engine, server) {
       downloads,
       engine,
     });
+    steps.case = await caseScenario(d, { url: server.url, fixturesDir: FIXTURES, artifacts: ARTIFACTS, downloads, engine });
     steps.offline = await offlineScenario(d, { root: DIST, fixturesDir: FIXTURES, artifacts: ARTIFACTS, downloads, engine });
   })();
   const watchdog = new Promise((_, no) => {

@@ -5,7 +5,10 @@
 //      exported bytes back inside the page and check them (decodes, boxes filled, the rest
 //      untouched, no metadata, nothing after IEND); the receipt is shown; Share is offered only
 //      where the engine can share files; Download saves the same bytes.
-//   2. offline: load the app from a second server, wait for the service worker to control the
+//   2. a case: three images through the file input, one box drawn and copied to the others
+//      with Apply to all, Export all (one review, three files with neutral numbered names, each
+//      checked as in 1), Download as ZIP (unpacked here, the same bytes).
+//   3. offline: load the app from a second server, wait for the service worker to control the
 //      page, stop that server, reload, open, redact and export again.
 // Every wait is bounded. Steps throw with a message saying which step failed and what was seen.
 
@@ -24,6 +27,8 @@ export const FIXTURES = {
   main: { file: 'png-text-chunks.png', width: 96, height: 64, format: 'png' },
   // JPEG with Exif (GPS, MakerNote, IFD1 thumbnail, patient name): JPEG out, within tolerance.
   offline: { file: 'jpeg-exif-full.jpg', width: 96, height: 64, format: 'jpeg' },
+  // The same picture as a plain PNG.
+  plain: { file: 'png-rgb8.png', width: 96, height: 64, format: 'png' },
 };
 
 // Boxes as fractions of the canvas (which keeps the image's shape at "fit"): x0, y0, x1, y1.
@@ -189,6 +194,22 @@ async function exportImage(d) {
   const button = await waitFor(d, 'an Export or Download button', `return Q.byRole('button', 'Export') || Q.byRole('button', 'Download');`);
   await waitFor(d, 'the button to be enabled', 'return !arguments[0].disabled;', [button], 10_000);
   await d.click(button);
+  const { checklist, result } = await answerChecklistUntil(
+    d,
+    `if ((window.__occludeExports || []).length) return { exported: true };
+     const saved = st.find((t) => /^Saved /.test(t));
+     if (saved) return { saved };`,
+    'no occlude-export event and no "Saved" status within 90 s of pressing Export',
+  );
+  return { checklist, saved: result.saved ?? null };
+}
+
+/**
+ * After a press of Export or Export all: answers the "Before you share" checklist with
+ * Continue when it shows, until `doneBody` (page code that may use `st`, the status lines, and
+ * returns a truthy value when done) returns; fails on a "failed" status or after 90 s.
+ */
+async function answerChecklistUntil(d, doneBody, timeoutMessage) {
   let checklist = false;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -197,20 +218,18 @@ async function exportImage(d) {
        const st = Q.statuses();
        const failed = st.find((t) => /failed/i.test(t));
        if (failed) return { failed };
-       if ((window.__occludeExports || []).length) return { exported: true };
-       const saved = st.find((t) => /^Saved /.test(t));
-       if (saved) return { saved };
+       const done = (() => { ${doneBody} })();
+       if (done) return { done };
        const dialog = Q.byRole('dialog', { re: '^Before you share$' });
        return dialog ? { dialog } : {};`,
     );
     if (next.failed) throw new Error(`export failed: ${next.failed}`);
-    if (next.exported || next.saved) return { checklist, saved: next.saved ?? null };
+    if (next.done) return { checklist, result: next.done };
     if (next.dialog) {
       checklist = true;
-      const ok = await byRole(d, 'button', 'Continue', { within: next.dialog, timeoutMs: 5_000 });
-      await d.click(ok);
+      await d.click(await byRole(d, 'button', 'Continue', { within: next.dialog, timeoutMs: 5_000 }));
     }
-    if (Date.now() > deadline) throw new Error('no occlude-export event and no "Saved" status within 90 s of pressing Export');
+    if (Date.now() > deadline) throw new Error(timeoutMessage);
     await sleep(150);
   }
 }
@@ -258,10 +277,10 @@ async function exportedBytes(d) {
 }
 
 /** Checks the exported bytes inside the page (decode, boxes, the rest) and here (structure, needles, exiftool). */
-async function checkExport(d, { bytes, report, type, name }, fixture, originalBytes, boxes, artifacts, tag) {
+async function checkExport(d, { bytes, report, type, name }, fixture, originalBytes, boxes, artifacts, tag, nth = null) {
   const ext = fixture.format === 'png' ? 'png' : 'jpg';
   writeFileSync(join(artifacts, `${tag}.${ext}`), bytes);
-  if (!new RegExp(`^redacted-\\d{8}-\\d{6}\\.${ext}$`).test(name)) throw new Error(`unexpected file name ${name}`);
+  if (!new RegExp(`^redacted-\\d{8}-\\d{6}${nth ? `-${nth}` : ''}\\.${ext}$`).test(name)) throw new Error(`unexpected file name ${name}`);
   if (type !== (fixture.format === 'png' ? 'image/png' : 'image/jpeg')) throw new Error(`unexpected type ${type}`);
   const exact = fixture.format === 'png';
   const inset = exact ? 0 : (report?.verification?.margin ?? 17);
@@ -414,7 +433,98 @@ export async function redactScenario(d, { url, fixturesDir, artifacts, downloads
 }
 
 /**
- * Part 2: served by a second server that is stopped after the service worker took control;
+ * Part 2, a case: three images of one device (the same 96 × 64 picture as a PNG with text
+ * chunks, a plain PNG and a JPEG with Exif) opened one after another through the file input;
+ * one box drawn on the last and copied to the others with Apply to all; Export all; every
+ * file checked as in part 1; Download as ZIP, unpacked here with Python's zipfile: the same
+ * names and bytes.
+ */
+export async function caseScenario(d, { url, fixturesDir, artifacts, downloads, engine }) {
+  const list = [FIXTURES.main, FIXTURES.plain, FIXTURES.offline];
+  const originals = list.map((fx) => readFileSync(join(fixturesDir, fx.file)));
+  await openApp(d, url);
+  for (const [i, fx] of list.entries()) {
+    await openFixture(d, join(fixturesDir, fx.file));
+    await waitFor(d, `image ${i + 1} in the strip`, `return Q.byRole('button', { re: '^Image ${i + 1}, ' }, {}) || (${i} === 0 && !!Q.canvas());`, [], 30_000);
+  }
+  await waitFor(d, 'a strip of three images', `return !!Q.byRole('button', { re: '^Image 3, 0 boxes$' });`);
+  await listenForExports(d);
+  await drawBoxes(d, ONE_BOX);
+  const boxes = await editorBoxes(d);
+  checkBoxesLanded(boxes, ONE_BOX, FIXTURES.offline);
+  await d.click(await byRole(d, 'button', 'Apply to all'));
+  const applied = await waitStatus(d, /^Copied 1 box to 2 images\.$/, 10_000);
+  await waitFor(d, 'every image with its box in the strip', `return ['Image 1, 1 box', 'Image 2, 1 box', 'Image 3, 1 box'].every((n) => Q.byRole('button', n));`, [], 10_000);
+
+  await d.click(await byRole(d, 'button', 'Export all'));
+  const { checklist } = await answerChecklistUntil(
+    d,
+    `return (window.__occludeExports || []).length === 3 && !!Q.byRole('heading', 'What you will send');`,
+    'Export all: no review with three files within 90 s',
+  );
+  const files = await d.evalAsync(
+    `const out = [];
+     for (const { blob, name, report } of window.__occludeExports) {
+       const bytes = new Uint8Array(await blob.arrayBuffer());
+       let s = '';
+       for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+       out.push({ name, type: blob.type, report, b64: btoa(s) });
+     }
+     return out;`,
+  );
+  const stamp = files[0]?.name.match(/^redacted-(\d{8}-\d{6})-1\./)?.[1];
+  if (!stamp || !files.every((f, i) => f.name.startsWith(`redacted-${stamp}-${i + 1}.`))) throw new Error(`names: ${files.map((f) => f.name).join(', ')}`);
+  const checked = [];
+  for (const [i, f] of files.entries()) {
+    const file = { ...f, bytes: Buffer.from(f.b64, 'base64') };
+    const c = await checkExport(d, file, list[i], originals[i], boxes, artifacts, `${engine}-case-${i + 1}`, i + 1);
+    checked.push(`${f.name} (${c.structure.split(' ').length} parts, ${c.exiftool})`);
+  }
+  const share = await d.execute(
+    `${Q}
+     const file = new File([new Uint8Array([1])], 'x.png', { type: 'image/png' });
+     let can = false;
+     try { can = typeof navigator.share === 'function' && navigator.canShare?.({ files: [file, file] }) === true; } catch { can = false; }
+     return { can, shown: !!Q.byRole('button', 'Share all') };`,
+  );
+  if (share.shown !== share.can) throw new Error(`Share all is ${share.shown ? 'offered' : 'not offered'} but navigator.canShare({files}) is ${share.can}`);
+
+  await d.click(await byRole(d, 'button', 'Download as ZIP'));
+  const saved = await waitStatus(d, /^Saved redacted-\d{8}-\d{6}\.zip: 3 files/, 20_000);
+  const zipName = `redacted-${stamp}.zip`;
+  if (!saved.includes(zipName)) throw new Error(`the status names another file: ${saved}`);
+  const zipPath = join(downloads, zipName);
+  const until = Date.now() + 15_000;
+  let last = -1;
+  while (Date.now() < until) {
+    const n = existsSync(zipPath) ? readFileSync(zipPath).length : -1;
+    if (n > 0 && n === last) break;
+    last = n;
+    await sleep(250);
+  }
+  if (!existsSync(zipPath)) throw new Error(`no ${zipName} in ${downloads} (found: ${readdirSync(downloads).join(', ') || 'nothing'})`);
+  const unpacked = JSON.parse(
+    execFileSync('python3', ['-c', ['import base64, json, sys, zipfile', 'z = zipfile.ZipFile(sys.argv[1])', 'assert z.testzip() is None', 'print(json.dumps([[n, base64.b64encode(z.read(n)).decode()] for n in z.namelist()]))'].join('\n'), zipPath], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
+  if (unpacked.length !== 3 || unpacked.some(([n, b64], i) => n !== files[i].name || b64 !== files[i].b64)) {
+    throw new Error(`the ZIP holds ${unpacked.map(([n]) => n).join(', ')}, not the three exported files`);
+  }
+  const pageErrors = await checkNoErrors(d);
+  return {
+    pageErrors,
+    applied,
+    checklist: checklist ? 'shown, answered Continue' : 'not shown',
+    files: checked.join('; '),
+    share: share.can ? 'Share all offered' : 'Share all hidden (no file sharing here)',
+    zip: `${zipName}: the three files, byte for byte (Python zipfile)`,
+  };
+}
+
+/**
+ * Part 3: served by a second server that is stopped after the service worker took control;
  * reload, open, redact, export with no server at all.
  */
 export async function offlineScenario(d, { root, fixturesDir, artifacts, downloads, engine }) {

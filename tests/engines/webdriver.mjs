@@ -56,7 +56,7 @@ export const ENGINES = {
           'browser.download.always_ask_before_handling_new_types': false,
           'browser.download.alwaysOpenPanel': false,
           'browser.download.panel.shown': true,
-          'browser.helperApps.neverAsk.saveToDisk': 'image/png,image/jpeg',
+          'browser.helperApps.neverAsk.saveToDisk': 'image/png,image/jpeg,application/zip',
         },
       },
     }),

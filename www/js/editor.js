@@ -76,7 +76,7 @@ export class Editor {
       return;
     }
     if (what === 'view' && this.gesture) this.#requestDraw();
-    else if (['view', 'settings', 'select', 'add', 'move', 'resize', 'delete', 'clear', 'undo', 'redo'].includes(what)) this.draw();
+    else if (['view', 'settings', 'select', 'add', 'move', 'resize', 'delete', 'clear', 'undo', 'redo', 'preview'].includes(what)) this.draw();
   }
 
   // ---- layout ----------------------------------------------------------------------------
@@ -507,7 +507,9 @@ export class Editor {
 
   draw() {
     const { ctx, canvas, doc } = this;
-    if (!doc?.view || !doc.bitmap) return;
+    // The preview, or until it is decoded (after switching images) the thumbnail, enlarged.
+    const picture = doc?.bitmap ?? doc?.thumb;
+    if (!doc?.view || !picture) return;
     const v = doc.view;
     const dpr = this.dpr || 1;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -515,10 +517,10 @@ export class Editor {
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     // Sharp pixels once a preview pixel is larger than a screen pixel.
-    const previewScale = (v.scale * doc.width) / doc.bitmap.width;
-    ctx.imageSmoothingEnabled = previewScale * dpr < 2;
+    const previewScale = (v.scale * doc.width) / picture.width;
+    ctx.imageSmoothingEnabled = previewScale * dpr < 2 || picture !== doc.bitmap;
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(doc.bitmap, v.ox, v.oy, doc.width * v.scale, doc.height * v.scale);
+    ctx.drawImage(picture, v.ox, v.oy, doc.width * v.scale, doc.height * v.scale);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = this.state.settings.fill;
     // The state's boxes, with a box being moved or resized where the pointer has it.

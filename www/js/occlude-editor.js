@@ -6,7 +6,11 @@
 // Attributes: fill (#RRGGBB, default #000000), format (auto | png | jpeg, default auto),
 // quality (JPEG, 50–100, default 90).
 // Method: async openFile(file) — opens a File or Blob as one more image.
-// Event: `occlude-export` (bubbles, composed) with detail {blob, name, report} after each export.
+// Event: `occlude-export` (bubbles, composed) with detail {blob, name, report} after each export
+// (Export all: one per file; a file with no boxes only once the user chose to send it as is).
+//
+// The case features (Apply to all, templates, Export all: js/case.js) are a module of their
+// own, imported when the first image opens, so the first load stays small.
 
 import { Editor } from './editor.js';
 import { EditorState } from './state.js';
@@ -23,6 +27,8 @@ import {
 } from './words.js';
 
 const STYLESHEET = new URL('../css/editor.css', import.meta.url).href;
+/** A practice's own templates, published beside the app (README, "Templates"); read if present. */
+const PRACTICE_URL = new URL('../templates.json', import.meta.url);
 const PREVIEW_MAX_SIDE = 2048; // ≤ 4096 and far under iOS Safari's 16.7 M-pixel canvas limit
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 const BACKGROUND = '#ffffff';
@@ -175,6 +181,12 @@ export class OccludeEditor extends HTMLElement {
   #lastWidth = 0;
   #resizeObserver = null;
   #listeners = [];
+  /** The case features, imported with the first image (a promise of their controller). */
+  #case = null;
+  /** The practice's templates.json as bytes, or null (read once, at start). */
+  #practice = null;
+  /** Images whose preview is being decoded. */
+  #previewing = new Set();
 
   constructor() {
     super();
@@ -221,6 +233,7 @@ export class OccludeEditor extends HTMLElement {
     const state = this.#state;
     this.#applyAttributes();
     this.#engine.warm();
+    this.#practice ??= readPractice();
     if (this.#listeners.length) return;
     const on = (target, type, fn, opts) => {
       target.addEventListener(type, fn, opts);
@@ -327,6 +340,10 @@ export class OccludeEditor extends HTMLElement {
     ui.status.classList.toggle('error', state.status.error);
     ui.busy.hidden = !state.busy;
     ui.app.toggleAttribute('aria-busy', state.busy);
+    if (state.progress) {
+      ui.progress.max = state.progress.total;
+      ui.progress.value = state.progress.done;
+    } else ui.progress.removeAttribute('value');
     const { fill, format, quality } = state.settings;
     if (ui.fill.value !== fill) ui.fill.value = fill;
     if (ui.format.value !== format) ui.format.value = format;
@@ -338,6 +355,10 @@ export class OccludeEditor extends HTMLElement {
     this.#renderControls();
     if (image) ui.zoomLevel.textContent = `${Math.round(this.#editor.zoom * 100)}%`;
     this.#announce(what);
+    if (what === 'image') {
+      this.#ensurePreview();
+      if (state.images.length && !this.#case) this.#case = import('./case.js').then((m) => m.attachCase(this.#caseHost()));
+    }
   }
 
   #renderControls() {
@@ -398,7 +419,10 @@ export class OccludeEditor extends HTMLElement {
           c.width = image.thumb.width;
           c.height = image.thumb.height;
           c.getContext('2d').drawImage(image.thumb, 0, 0);
-          b.append(c);
+          const count = document.createElement('span');
+          count.className = 'count';
+          count.setAttribute('aria-hidden', 'true');
+          b.append(c, count);
           li.append(b);
           return li;
         }),
@@ -407,7 +431,11 @@ export class OccludeEditor extends HTMLElement {
     strip.querySelectorAll('button.thumb').forEach((b, i) => {
       const n = state.images[i].boxes.length;
       const label = `Image ${i + 1}, ${n} ${n === 1 ? 'box' : 'boxes'}`;
-      if (b.getAttribute('aria-label') !== label) b.setAttribute('aria-label', label);
+      if (b.getAttribute('aria-label') !== label) {
+        b.setAttribute('aria-label', label);
+        b.lastChild.textContent = String(n);
+        b.classList.toggle('none', n === 0);
+      }
     });
   }
 
@@ -509,15 +537,10 @@ export class OccludeEditor extends HTMLElement {
     state.setBusy(true);
     state.setStatus(`Opening image${counter}…`);
     try {
-      const bytes = await file.arrayBuffer();
-      signal.throwIfAborted();
-      const copy = bytes.slice(0);
-      const p = await this.#engine.request('open', { bytes: copy, maxSide: PREVIEW_MAX_SIDE, background: BACKGROUND }, { signal, transfer: [copy] });
-      signal.throwIfAborted();
-      const pixels = new ImageData(new Uint8ClampedArray(p.rgba), p.previewWidth, p.previewHeight);
-      const bitmap = await createImageBitmap(pixels);
-      delete p.rgba;
-      state.addImage({ width: p.width, height: p.height, bitmap, thumb: makeThumb(bitmap), bytes, info: p });
+      // The page keeps the File (a Blob, disk-backed), not its bytes: they go to the worker
+      // and are read again from the File for a preview or an export.
+      const { info: p, bitmap } = await this.#decode(file, signal);
+      state.addImage({ width: p.width, height: p.height, bitmap, thumb: makeThumb(bitmap), file, info: p });
       state.setStatus(describeOpen(p));
     } catch (err) {
       state.setStatus(this.#failure(err, 'Opening the image'), { error: true });
@@ -526,6 +549,45 @@ export class OccludeEditor extends HTMLElement {
       this.#engine.restart('open finished');
       state.setBusy(false);
     }
+  }
+
+  /** The engine's preview of `file`: {info, bitmap}. */
+  async #decode(file, signal) {
+    const bytes = await file.arrayBuffer();
+    signal.throwIfAborted();
+    const p = await this.#engine.request('open', { bytes, maxSide: PREVIEW_MAX_SIDE, background: BACKGROUND }, { signal, transfer: [bytes] });
+    signal.throwIfAborted();
+    const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(p.rgba), p.previewWidth, p.previewHeight));
+    delete p.rgba;
+    return { info: p, bitmap };
+  }
+
+  /**
+   * Decodes the current image's preview again if it has none (only the current image keeps
+   * one). Meanwhile the canvas shows its thumbnail. Not a busy job: nothing waits for it.
+   */
+  #ensurePreview() {
+    const state = this.#state;
+    const image = state.current;
+    if (!image?.file || image.bitmap || this.#previewing.has(image)) return;
+    this.#previewing.add(image);
+    let skipped = true;
+    this.#enqueue(async (signal) => {
+      if (state.current !== image || image.bitmap) return;
+      skipped = false;
+      try {
+        const { bitmap } = await this.#decode(image.file, signal);
+        state.setPreview(image.id, bitmap);
+      } catch (err) {
+        if (state.current === image) state.setStatus(this.#failure(err, 'Showing the image'), { error: true });
+      } finally {
+        this.#engine.restart('preview finished');
+      }
+    }).finally(() => {
+      this.#previewing.delete(image);
+      // Passed over (another image was current when its turn came) but current again now.
+      if (skipped && state.current === image && !image.bitmap) this.#ensurePreview();
+    });
   }
 
   #closeCurrent() {
@@ -559,17 +621,13 @@ export class OccludeEditor extends HTMLElement {
       return;
     }
     const boxes = state.rects();
-    const { fill, format, quality } = state.settings;
-    const options = { fill, background: BACKGROUND, format: format === 'auto' ? null : format, quality };
     await this.#enqueue(async (signal) => {
       state.setBusy(true);
       state.setStatus('Exporting…');
       try {
-        const copy = image.bytes.slice(0);
-        const out = await this.#engine.request('export', { bytes: copy, boxes, options }, { signal, transfer: [copy] });
-        signal.throwIfAborted();
+        const out = await this.#exportFile(image, boxes, signal);
         const name = `redacted-${timestamp(new Date())}.${out.extension}`;
-        const blob = new Blob([out.bytes], { type: out.mime });
+        const blob = out.blob;
         const file = new File([blob], name, { type: blob.type });
         state.showReview({ image, blob, name, report: out.report, file, canShare: canShare(file) });
         this.#ui.reviewTitle.focus({ preventScroll: true });
@@ -587,6 +645,40 @@ export class OccludeEditor extends HTMLElement {
       // picture and Download / Share are in view on a phone.
       if (state.screen === 'review') requestAnimationFrame(() => this.#ui.review.scrollIntoView({ block: 'start' }));
     });
+  }
+
+  /**
+   * Exports `image` with `boxes` (none: a copy as is, which the core makes only when asked by
+   * name) in the current settings: {blob, report, extension}. The engine is not restarted here.
+   */
+  async #exportFile(image, boxes, signal) {
+    const { fill, format, quality } = this.#state.settings;
+    const options = { fill, background: BACKGROUND, format: format === 'auto' ? null : format, quality };
+    const bytes = await image.file.arrayBuffer();
+    signal.throwIfAborted();
+    const request = boxes.length ? { boxes, options } : { boxes: [], options, asIs: true };
+    const out = await this.#engine.request('export', { bytes, ...request }, { signal, transfer: [bytes] });
+    signal.throwIfAborted();
+    return { blob: new Blob([out.bytes], { type: out.mime }), report: out.report, extension: out.extension };
+  }
+
+  /** What the case features (js/case.js) may use of the element. */
+  #caseHost() {
+    return {
+      root: this.shadowRoot,
+      ui: this.#ui,
+      state: this.#state,
+      stylesheet: new URL('../css/case.css', import.meta.url).href,
+      practice: this.#practice,
+      enqueue: (job) => this.#enqueue(job),
+      exportFile: (image, boxes, signal) => this.#exportFile(image, boxes, signal),
+      restartEngine: (why) => this.#engine.restart(why),
+      checklistPassed: () => this.#checklistPassed(),
+      failure: (err, doing) => this.#failure(err, doing),
+      emitExport: (detail) => this.dispatchEvent(new CustomEvent('occlude-export', { bubbles: true, composed: true, detail })),
+      save: (blob, name) => this.#save(blob, name),
+      canShare,
+    };
   }
 
   // ---- keys, paste and drop -------------------------------------------------------------------
@@ -638,15 +730,23 @@ export class OccludeEditor extends HTMLElement {
   #download() {
     const r = this.#state.review;
     if (!r) return;
+    this.#save(this.#shown.reviewUrl, r.name);
+    this.#state.setStatus(savedLine(r.name, r.report));
+  }
+
+  /** Saves a Blob (or a blob: URL) under `name` through a download link. */
+  #save(blobOrUrl, name) {
+    const url = typeof blobOrUrl === 'string' ? blobOrUrl : URL.createObjectURL(blobOrUrl);
     const a = document.createElement('a');
-    a.href = this.#shown.reviewUrl;
-    a.download = r.name;
+    a.href = url;
+    a.download = name;
     a.rel = 'noopener';
     a.hidden = true;
     this.shadowRoot.append(a);
     a.click();
     a.remove();
-    this.#state.setStatus(savedLine(r.name, r.report));
+    // The download has its own copy once started; a minute is ample for it to start.
+    if (url !== blobOrUrl) setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   async #share() {
@@ -664,12 +764,25 @@ export class OccludeEditor extends HTMLElement {
 }
 
 /** Whether this device can share `file` with another app (phones can; these desktop browsers cannot). */
-function canShare(file) {
+export function canShare(...files) {
   try {
-    return typeof navigator.share === 'function' && navigator.canShare?.({ files: [file] }) === true;
+    return typeof navigator.share === 'function' && navigator.canShare?.({ files }) === true;
   } catch {
     return false;
   }
+}
+
+/**
+ * The practice's templates.json (beside the app, same origin) as bytes, or null: absent (404),
+ * unreachable, or no origin to fetch from (the single-file build opened from file://). Read
+ * once at start, with the rest of the app; the service worker answers it network-first and
+ * keeps the last copy for offline use (sw.js).
+ */
+function readPractice() {
+  if (!/^https?:$/.test(PRACTICE_URL.protocol) || typeof fetch !== 'function') return Promise.resolve(null);
+  return fetch(PRACTICE_URL, { cache: 'no-cache', credentials: 'same-origin' })
+    .then((r) => (r.ok && r.status === 200 ? r.arrayBuffer() : null))
+    .catch(() => null);
 }
 
 function hasFiles(e) {

@@ -5,10 +5,16 @@
 //
 // What it holds:
 // - images: every open image, each with its own boxes, selection, undo/redo history and view
-//   (zoom and pan), so switching images keeps everything each one had;
+//   (zoom and pan), so switching images keeps everything each one had. Memory: an image keeps
+//   its File (a Blob: disk-backed, not a copy in the page), a small thumbnail and what the
+//   engine said about it; only the CURRENT image holds a full preview bitmap (switching closes
+//   the others', and the element decodes the new one's again), so twenty open 12 MP photos
+//   cost twenty thumbnails and one preview;
 // - the current image; the settings (fill, format, quality);
-// - the screen, one explicit value: 'start' (nothing open), 'edit' or 'review' (the exported
-//   file, with `review` describing it);
+// - the screen, one explicit value: 'start' (nothing open), 'edit', 'review' (the exported
+//   file, with `review` describing it) or 'review-all' (Export all: `batch`);
+// - region templates (the device's own and the practice's) and a template offered for images
+//   just opened;
 // - busy (a job is running in the worker), the status line, and whether the one-time checklist
 //   was answered in this session.
 //
@@ -18,7 +24,8 @@
 //
 // Listeners (`subscribe`) are called after every change with what changed: 'image' (opened,
 // closed or switched), 'add', 'delete', 'clear', 'move', 'resize', 'select', 'undo', 'redo',
-// 'view', 'settings', 'screen', 'busy', 'status'. No DOM here: it runs in Node for its tests.
+// 'view', 'settings', 'screen', 'busy', 'status', 'preview', 'templates', 'offer', 'batch'. No DOM here:
+// it runs in Node for its tests.
 
 export const UNDO_LIMIT = 200;
 
@@ -29,10 +36,11 @@ export const UNDO_LIMIT = 200;
  * @property {number} id
  * @property {number} width   full size as seen; boxes are in these pixels
  * @property {number} height
- * @property {ImageBitmap} bitmap  the downscaled preview
- * @property {*} thumb        what the strip shows
- * @property {ArrayBuffer} bytes  the file as opened (sent to the worker on export)
+ * @property {ImageBitmap|null} bitmap  the downscaled preview: the current image's only
+ * @property {*} thumb        what the strip shows (and the canvas until the preview is decoded)
+ * @property {Blob} file      the file as opened (read again for a preview or an export)
  * @property {object} info    what the worker said on opening (format, orientation, inspection)
+ * @property {boolean} offered  a template was offered for it (never twice)
  * @property {Box[]} boxes
  * @property {number} selected  index into boxes, or -1
  * @property {{boxes: Box[], selected: number}[]} undo
@@ -55,6 +63,14 @@ export class EditorState {
   status = { text: '', error: false };
   /** The exported file on the review screen: {image, blob, name, report, file, canShare}. */
   review = null;
+  /** Export all on its review screen: {when, stamp, items: [{index, image, name, blob, report, asIs, include}]}. */
+  batch = null;
+  /** Progress of a job of several steps ({done, total}), or null. */
+  progress = null;
+  /** Region templates: the device's own ({id, template}), the practice's (templates), and a note on either. */
+  templates = { own: [], practice: [], note: '' };
+  /** A template offered for images just opened: {template, ids} or null. */
+  offer = null;
   /** The one-time "Before you share" checklist was answered in this session. */
   checklistDone = false;
 
@@ -86,11 +102,22 @@ export class EditorState {
   // ---- images ------------------------------------------------------------------------------
 
   /** Adds an opened image and makes it the current one, on the edit screen. */
-  addImage({ width, height, bitmap, thumb = null, bytes = null, info = {} }) {
-    const image = { id: this.#nextId++, width, height, bitmap, thumb, bytes, info, boxes: [], selected: -1, undo: [], redo: [], view: null };
+  addImage({ width, height, bitmap = null, thumb = null, file = null, info = {} }) {
+    const image = { id: this.#nextId++, width, height, bitmap, thumb, file, info, boxes: [], selected: -1, undo: [], redo: [], view: null, offered: false };
     this.images.push(image);
     this.#show(image);
     return image;
+  }
+
+  /** The decoded preview of image `id`; kept only while it is the current image (else closed at once). */
+  setPreview(id, bitmap) {
+    const image = this.image(id);
+    if (!image || image !== this.current || image.bitmap) {
+      bitmap?.close?.();
+      return;
+    }
+    image.bitmap = bitmap;
+    this.#emit('preview');
   }
 
   /** Makes the image with `id` the current one and goes to the edit screen. */
@@ -114,6 +141,13 @@ export class EditorState {
 
   #show(image) {
     this.#keyStep = null;
+    // One full preview at a time: the others' are closed (their thumbnails stay).
+    for (const other of this.images) {
+      if (other !== image && other.bitmap) {
+        other.bitmap.close?.();
+        other.bitmap = null;
+      }
+    }
     this.currentId = image?.id ?? null;
     this.screen = image ? 'edit' : 'start';
     this.#emit('image');
@@ -245,6 +279,38 @@ export class EditorState {
     this.#emit('settings');
   }
 
+  /** Export all is done: show every new file on its review screen. */
+  showBatch(batch) {
+    this.batch = batch;
+    this.screen = 'review-all';
+    this.#emit('screen');
+  }
+
+  /** Export all: whether item `i`, an image with no boxes, is sent as is too. */
+  setIncluded(i, include) {
+    const item = this.batch?.items[i];
+    if (!item?.asIs || item.include === include) return;
+    item.include = include;
+    this.#emit('batch');
+  }
+
+  /** Changes some of {own, practice, note}. */
+  setTemplates(changes) {
+    this.templates = { ...this.templates, ...changes };
+    this.#emit('templates');
+  }
+
+  /** Offers `template` for the images `ids` (null: no offer). */
+  setOffer(offer) {
+    this.offer = offer;
+    this.#emit('offer');
+  }
+
+  /** Marks images as having had their template offer (made, taken or declined). */
+  markOffered(ids) {
+    for (const image of this.images) if (ids.includes(image.id)) image.offered = true;
+  }
+
   /** The exported file is ready: show it on the review screen. */
   showReview(review) {
     this.review = review;
@@ -252,15 +318,16 @@ export class EditorState {
     this.#emit('screen');
   }
 
-  /** Leaves the review screen for the current image (or the start screen if none is open). */
+  /** Leaves a review screen for the current image (or the start screen if none is open). */
   backToEditing() {
-    if (this.screen !== 'review') return;
+    if (this.screen !== 'review' && this.screen !== 'review-all') return;
     this.screen = this.current ? 'edit' : 'start';
     this.#emit('screen');
   }
 
-  setBusy(busy) {
+  setBusy(busy, progress = null) {
     this.busy = busy;
+    this.progress = busy ? progress : null;
     this.#emit('busy');
   }
 

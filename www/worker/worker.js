@@ -5,13 +5,13 @@
 //   reply     {id, ok: true, result}  or  {id, ok: false, error: {name, message, code}}
 // 'open' ({bytes, maxSide, background}) returns the preview pixels and what `inspect()` reads
 // (as `inspection`, with the core's plain words for what the file carries); 'export'
-// ({bytes, boxes, options}) the new file and its report; 'findText' ({bytes, options: {mode,
-// background}}) the lines of text in the image as seen, {width, height, network, lines: [{x, y,
-// width, height, quad, confidence}], stats}, with progress {stage: 'download', loaded, total}
-// while the finder is first fetched and {stage: 'find', fraction} (see ./text.js, which this
-// worker imports only for that request: the TEXT module and its weights are a third, lazily
-// loaded part). Result buffers are transferred, never
-// copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
+// ({bytes, boxes, options, asIs?}) the new file and its report (asIs: no boxes, a clean copy,
+// only when asked for); 'findText' ({bytes, options: {mode, background}}) the lines of text in
+// the image as seen, {width, height, network, lines: [{x, y, width, height, quad, confidence}],
+// stats}, with progress {stage: 'download', loaded, total} while the finder is first fetched and
+// {stage: 'find', fraction} (see ./text.js, which this worker imports only for that request: the
+// TEXT module and its weights are a third, lazily loaded part). Result buffers are transferred,
+// never copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
 // client ends the whole worker instead, and starts a fresh one for the next request.
 //
 // Two builds of the same core (see tools/build): the small CORE module (JPEG and PNG), loaded
@@ -91,8 +91,9 @@ async function open(engine, { bytes, maxSide, background }) {
   }
 }
 
-async function exportFile(engine, { bytes, boxes, options }) {
-  const r = engine.redact(new Uint8Array(bytes), JSON.stringify({ boxes, options }));
+async function exportFile(engine, { bytes, boxes, options, asIs }) {
+  // asIs: no boxes on purpose, a clean copy (the core refuses an empty list otherwise).
+  const r = engine.redact(new Uint8Array(bytes), JSON.stringify(asIs ? { boxes, options, asIs } : { boxes, options }));
   try {
     const out = r.take_bytes();
     return {

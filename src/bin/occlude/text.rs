@@ -65,7 +65,7 @@ fn find(bytes: &[u8], options: &TextOptions, models: Option<&Path>) -> Result<Te
 }
 
 /// `redact`'s `--cover-suggested` and `--models`.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Suggested {
     pub cover: bool,
     pub models: Option<PathBuf>,
