@@ -343,3 +343,84 @@ fn redact_cover_suggested_burns_every_line_found_and_the_given_boxes() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("tools/models"));
     assert!(!d.join("p.jpg").exists(), "nothing written on failure");
 }
+
+/// The lines `occlude text --json` finds in `input` (the boxes --cover-suggested burns).
+fn lines_found(input: &Path) -> Vec<serde_json::Value> {
+    let o = occlude(&["text", s(input), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["lines"].as_array().unwrap().clone()
+}
+
+#[test]
+fn cover_suggested_works_in_batch_mode_and_a_photo_without_the_detector_fails_alone() {
+    let d = tmpdir("suggested-batch");
+    let (render, photo) = (text_fixture("render.png"), text_fixture("photo.jpg"));
+    let empty = d.join("no-models");
+    let out = d.join("out");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let batch = |extra: &[&str]| {
+        let mut args = vec!["redact", s(&render), s(&photo), "--out-dir", s(&out)];
+        args.extend(["--cover-suggested", "--fill", "ff00ff"]);
+        args.extend(extra);
+        occlude(&args)
+    };
+
+    // Without the detector the render (classical path) is still redacted; the photo fails
+    // with the one line saying how to get the weights, and nothing is written for it.
+    let o = batch(&["--models", s(&empty)]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["redacted-1.png"]);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].starts_with(&format!("error: {}: ", photo.display())));
+    assert!(errors[0].contains("tools/models"), "{}", errors[0]);
+    // The note on stderr names the picture it is about.
+    let n = lines_found(&render).len();
+    assert!(n > 10, "the render has many lines: {n}");
+    assert!(
+        stderr.contains(&format!(
+            "suggested: {}: {n} lines of text found",
+            render.display()
+        )),
+        "{stderr}"
+    );
+    std::fs::remove_file(out.join("redacted-1.png")).unwrap();
+
+    // With the detector (found in the build's target/models/) both are written, every line
+    // found in each one burned.
+    let o = batch(&[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    for (input, made, tolerance) in [
+        (&render, out.join("redacted-1.png"), 0),
+        (&photo, out.join("redacted-2.jpg"), 24),
+    ] {
+        let lines = lines_found(input);
+        assert!(!lines.is_empty(), "{}", input.display());
+        assert!(
+            stdout.contains(&format!("{} boxes burned", lines.len())),
+            "{stdout}"
+        );
+        let img = image::open(&made).unwrap().to_rgb8();
+        for l in &lines {
+            let at = |k: &str| l[k].as_u64().unwrap() as u32;
+            let (x, y, w, h) = (at("x"), at("y"), at("width"), at("height"));
+            let p = img.get_pixel(x + w / 2, y + h / 2).0;
+            let off = p
+                .iter()
+                .zip([255u8, 0, 255])
+                .map(|(a, b)| a.abs_diff(b))
+                .max()
+                .unwrap();
+            assert!(off <= tolerance, "{}: {l} centre is {p:?}", made.display());
+        }
+    }
+}

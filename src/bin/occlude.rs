@@ -199,7 +199,7 @@ fn redact_to(
         return Err("OUTPUT is the INPUT file: Occlude never alters the original".into());
     }
     let bytes = read(input)?;
-    let (boxes, options, _) = plan(a, &bytes, templates)?;
+    let (boxes, options, _) = plan(a, input, &bytes, templates)?;
     let result = occlude::redact(&bytes, &boxes, &options).map_err(|e| e.to_string())?;
     write_new(output, &result.bytes)?;
     let r = &result.report;
@@ -248,7 +248,7 @@ fn redact_into(
     templates: Option<&[Template]>,
 ) -> Result<String, String> {
     let bytes = std::fs::read(input).map_err(|e| format!("cannot read it: {e}"))?;
-    let (boxes, options, template) = plan(a, &bytes, templates)?;
+    let (boxes, options, template) = plan(a, input, &bytes, templates)?;
     let result = occlude::redact(&bytes, &boxes, &options).map_err(|e| e.to_string())?;
     let r = &result.report;
     let out = dir.join(format!("redacted-{n}.{}", r.output_format.extension()));
@@ -273,13 +273,14 @@ fn redact_into(
 /// unless `--fill` was given (the core burns one fill into every box).
 fn plan<'t>(
     a: &RedactArgs,
+    input: &Path,
     bytes: &[u8],
     templates: Option<&'t [Template]>,
 ) -> Result<(Vec<Rect>, Options, Option<&'t Template>), String> {
     let (mut boxes, options, template) =
         plan_template(a, bytes, templates).map_err(|e| e.to_string())?;
     // `--cover-suggested`: a box over every line of text found, after the others.
-    boxes.extend(a.suggested.boxes(bytes, &options)?);
+    boxes.extend(a.suggested.boxes(input, bytes, &options)?);
     Ok((boxes, options, template))
 }
 

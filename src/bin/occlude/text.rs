@@ -72,8 +72,14 @@ pub struct Suggested {
 }
 
 impl Suggested {
-    /// The boxes to add: every line of text found (none unless `--cover-suggested`).
-    pub fn boxes(&self, bytes: &[u8], options: &occlude::Options) -> Result<Vec<Rect>, String> {
+    /// The boxes to add: every line of text found (none unless `--cover-suggested`). A note on
+    /// stderr names the input, so a batch's notes say which picture they are about.
+    pub fn boxes(
+        &self,
+        input: &Path,
+        bytes: &[u8],
+        options: &occlude::Options,
+    ) -> Result<Vec<Rect>, String> {
         if !self.cover {
             return Ok(Vec::new());
         }
@@ -83,7 +89,8 @@ impl Suggested {
         };
         let found = find(bytes, &text_options, self.models.as_deref())?;
         eprintln!(
-            "suggested: {} line{} of text found, each covered by a box",
+            "suggested: {}: {} line{} of text found, each covered by a box",
+            input.display(),
             found.lines.len(),
             if found.lines.len() == 1 { "" } else { "s" }
         );
