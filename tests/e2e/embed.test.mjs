@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
 import { DIST, FIXTURE, assertRedacted, decodeRegions, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
-import { assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
+import { TEXT_FIXTURES, assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
 
 let browser;
 
@@ -121,7 +121,7 @@ test('a server that sends frame-ancestors \'none\' cannot be framed (why the def
   }
 });
 
-test('example page: the element (with fill/format attributes and the occlude-export event) and the redact() API', { timeout: 180_000 }, async () => {
+test('example page: the element (with fill/format attributes and the occlude-export event), the redact() and findText() APIs', { timeout: 180_000 }, async () => {
   const server = await serve({ root: DIST, port: 0 });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 1000 } });
   try {
@@ -182,6 +182,19 @@ test('example page: the element (with fill/format attributes and the occlude-exp
     assert.match(out.errors[1], /at least one box/);
     assert.match(out.errors[2], /unknown option colour/);
     assert.equal(out.errors[3], 'AbortError');
+
+    // Find text from the host page, then burn what it found with redact(): every identifier
+    // line of the render is covered, and every line found becomes one box of the new file.
+    const found = await findTextIn(page, 'render.png');
+    assert.ok(found.result, JSON.stringify(found.error));
+    assertIdentifiersCovered('render.png', found.result);
+    const burned = await page.evaluate(async ({ b64, lines }) => {
+      const { redact } = await import('./js/api.js');
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const { report } = await redact(new Blob([bytes]), lines, { fill: '#ff00ff' });
+      return report.boxes;
+    }, { b64: TEXT_FIXTURES['render.png'].b64, lines: found.result.lines });
+    assert.deepEqual(burned, found.result.lines.map(({ x, y, width, height }) => ({ x, y, width, height })), 'the boxes found are whole pixels, burned as given');
     const workers = page.workers().filter((w) => w.url().endsWith('/worker/worker.js'));
     assert.ok(workers.length <= 2, `API workers are ended after each job (live: ${workers.length}, the editor's included)`);
     assert.deepEqual(problems, [], 'no page errors');
