@@ -5,8 +5,9 @@
 //! This file is the facade: it declares the parts and re-exports the public API. The parts are
 //! floors, each importing only from the floors below it (README: "The code: how it is laid
 //! out"):
-//! - `pipeline`: redact (lossless first, else pixels), inspect, preview, warm-up; the only
-//!   place a report is built;
+//! - `pipeline`: redact (lossless first, else pixels), inspect, preview, warm-up, finding
+//!   text in a file; the only place a report is built;
+//! - `text` (feature `text`): the text finder, from decoded pixels to lines of text;
 //! - `verify`, `inventory`: checking a produced file; listing what an input carries;
 //! - `codec`: bytes to pixels and pixels to a new file (PNG, JPEG, the image crate's decoders);
 //! - `container`, `raster`, `colour`: file structure without decoding; operations on decoded
@@ -23,6 +24,8 @@ pub mod internals;
 pub(crate) mod inventory;
 pub(crate) mod pipeline;
 pub(crate) mod raster;
+#[cfg(feature = "text")]
+pub(crate) mod text;
 pub(crate) mod verify;
 
 #[cfg(target_arch = "wasm32")]
@@ -41,5 +44,9 @@ pub use pipeline::inspect::{inspect, preview, Inspection, Preview};
 pub use pipeline::redact::{
     copy_as_is, redact, redact_timed, Options, Path, Redaction, Report, Timings,
 };
+#[cfg(feature = "text")]
+pub use pipeline::text::{find_text_in_file, load_model, TextFound, TextImage, TextOptions};
 pub use pipeline::warm_up::warm_up;
+#[cfg(feature = "text")]
+pub use text::{Mode as TextMode, Model as TextModel, Stats as TextStats, TextLine};
 pub use verify::Verification;

@@ -252,3 +252,121 @@ pub fn warm_up() -> Result<(), JsValue> {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+// ---- The text finder (feature `text`: only the finder's own module, pkg/occlude_text.js) ----
+
+#[cfg(feature = "text")]
+thread_local! {
+    /// The detector, loaded once per instance by [`load_text_model`] (a worker runs one).
+    static TEXT_MODEL: std::cell::RefCell<Option<crate::text::Model>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Loads the text detector from the bytes of `models/ppocrv5_det.onnx` and keeps it for every
+/// later [`TextImage::find`]. Damaged or other bytes fail with the code `text-model`.
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub fn load_text_model(bytes: Vec<u8>) -> Result<(), JsValue> {
+    let model = crate::pipeline::text::load_model(bytes).map_err(js_error)?;
+    TEXT_MODEL.with(|m| match m.try_borrow_mut() {
+        Ok(mut slot) => {
+            *slot = Some(model);
+            Ok(())
+        }
+        // Only from inside a running find's progress callback.
+        Err(_) => Err(bad_request(
+            "the text detector cannot be replaced while it runs",
+        )),
+    })
+}
+
+/// Whether [`load_text_model`] has succeeded in this instance.
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub fn text_model_loaded() -> bool {
+    TEXT_MODEL.with(|m| m.borrow().is_some())
+}
+
+/// An image decoded for the text finder (as seen: oriented, alpha flattened), kept so that the
+/// worker can ask [`TextImage::needs_model`] before fetching the detector, and find without
+/// decoding twice.
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub struct TextImage {
+    inner: crate::pipeline::text::TextImage,
+    options: crate::pipeline::text::TextOptions,
+}
+
+/// Decodes `input` for [`TextImage::find`]; `options_json` is `{"mode"?: "auto" | "classical"
+/// | "network", "background"?: "#RRGGBB"}` (or empty). Bad input fails as [`redact`] does.
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub fn text_image(input: &[u8], options_json: &str) -> Result<TextImage, JsValue> {
+    let options = text_options(options_json)?;
+    let inner = crate::pipeline::text::TextImage::decode(input, &options).map_err(js_error)?;
+    Ok(TextImage { inner, options })
+}
+
+/// As [`text_image`], from RGBA pixels another module decoded (`width × height × 4` bytes).
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub fn text_image_from_rgba(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    options_json: &str,
+) -> Result<TextImage, JsValue> {
+    let options = text_options(options_json)?;
+    let inner = crate::pipeline::text::TextImage::from_rgba(width, height, rgba, &options)
+        .map_err(js_error)?;
+    Ok(TextImage { inner, options })
+}
+
+#[cfg(feature = "text")]
+fn text_options(json: &str) -> Result<crate::pipeline::text::TextOptions, JsValue> {
+    if json.trim().is_empty() {
+        return Ok(Default::default());
+    }
+    from_json(json)
+}
+
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+impl TextImage {
+    /// Width as seen; the lines' coordinates are in these pixels.
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> u32 {
+        self.inner.width()
+    }
+
+    /// Height as seen.
+    #[wasm_bindgen(getter)]
+    pub fn height(&self) -> u32 {
+        self.inner.height()
+    }
+
+    /// Whether [`TextImage::find`] needs the detector here (not a clean render).
+    pub fn needs_model(&self) -> bool {
+        self.inner.needs_model(&self.options)
+    }
+
+    /// Finds the lines of text; JSON of `occlude::TextFound`: `{width, height, network, lines:
+    /// [{x, y, width, height, quad, confidence}], stats}`. `progress` is called with the
+    /// fraction done (0–1); returning `false` (or throwing) cancels with the code `cancelled`.
+    /// Without the detector loaded, a picture that needs it fails with `no-text-model`.
+    pub fn find(&self, progress: &js_sys::Function) -> Result<String, JsValue> {
+        let mut report = |fraction: f32| {
+            progress
+                .call1(&JsValue::NULL, &JsValue::from_f64(f64::from(fraction)))
+                .map(|answer| answer.as_bool() != Some(false))
+                .unwrap_or(false)
+        };
+        let found = TEXT_MODEL.with(|m| match m.try_borrow() {
+            Ok(model) => self.inner.find(model.as_ref(), &self.options, &mut report),
+            Err(_) => Err(crate::ground::error::Error::BadOption {
+                detail: "the text detector is being replaced".into(),
+            }),
+        });
+        to_json(&found.map_err(js_error)?)
+    }
+}

@@ -302,3 +302,237 @@ fn the_colour_profile_in_plain_words_in_inspect_and_redact() {
     );
     assert!(!lines[2].contains("colour "), "{}", lines[2]);
 }
+
+fn text_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/text")
+        .join(name)
+}
+
+#[test]
+fn text_lists_the_lines_found_plain_and_json() {
+    let render = text_fixture("render.png");
+    let o = occlude(&["text", s(&render)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("1152 × 648 pixels") && out.contains("classical path"),
+        "{out}"
+    );
+    let o = occlude(&["text", s(&render), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["width"].as_u64(), v["height"].as_u64()),
+        (Some(1152), Some(648))
+    );
+    assert_eq!(v["network"], false);
+    let lines = v["lines"].as_array().unwrap();
+    assert!(lines.len() > 80, "{} lines", lines.len());
+    for l in lines {
+        for k in ["x", "y", "width", "height"] {
+            assert!(l[k].is_u64(), "{l}");
+        }
+        assert!(
+            l["quad"].is_null() && (0.0..=1.0).contains(&l["confidence"].as_f64().unwrap()),
+            "{l}"
+        );
+    }
+    // Every box printed in the plain listing is the same as in the JSON, in the --box form.
+    let plain = String::from_utf8_lossy(&occlude(&["text", s(&render)]).stdout).to_string();
+    let first = &lines[0];
+    let as_box = format!(
+        "{},{},{},{}",
+        first["x"], first["y"], first["width"], first["height"]
+    );
+    assert!(plain.contains(&as_box), "{as_box} in {plain}");
+}
+
+#[test]
+fn text_on_a_photo_uses_the_detector_and_says_how_to_get_it_when_missing() {
+    let photo = text_fixture("photo.jpg");
+    // --models names the folder; one without the detector is a clear error, not a crash.
+    let empty = tmpdir("no-models");
+    let o = occlude(&["text", s(&photo), "--models", s(&empty)]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("ppocrv5_det.onnx")
+            && err.contains("tools/models"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A render needs no detector, whatever --models says.
+    let o = occlude(&[
+        "text",
+        s(&text_fixture("render.png")),
+        "--models",
+        s(&empty),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Weights that are not the detector.
+    std::fs::write(empty.join("ppocrv5_det.onnx"), b"not a model").unwrap();
+    let o = occlude(&["text", s(&photo), "--models", s(&empty)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("text detector could not be loaded"),
+        "{err}"
+    );
+    // From the build's cache (tools/models), found without a flag.
+    let o = occlude(&["text", s(&photo), "--json"]);
+    assert!(
+        o.status.success(),
+        "{} (run tools/models)",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["network"], true);
+    assert!(
+        v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["quad"].is_array()),
+        "tilted lines carry corners"
+    );
+}
+
+#[test]
+fn redact_cover_suggested_burns_every_line_found_and_the_given_boxes() {
+    let d = tmpdir("suggested");
+    let render = text_fixture("render.png");
+    let out = d.join("out.png");
+    let o = occlude(&[
+        "redact",
+        s(&render),
+        "-o",
+        s(&out),
+        "--cover-suggested",
+        "--box",
+        "1100,600,20,20",
+        "--fill",
+        "ff00ff",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lines of text found"));
+    let found: serde_json::Value =
+        serde_json::from_slice(&occlude(&["text", s(&render), "--json"]).stdout).unwrap();
+    let lines = found["lines"].as_array().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(&format!("{} boxes burned", lines.len() + 1)),
+        "{stdout}"
+    );
+    let img = image::open(&out).unwrap().to_rgb8();
+    for l in lines
+        .iter()
+        .chain([&serde_json::json!({"x": 1100, "y": 600, "width": 20, "height": 20})])
+    {
+        let (x, y) = (
+            l["x"].as_u64().unwrap() as u32,
+            l["y"].as_u64().unwrap() as u32,
+        );
+        let (w, h) = (
+            l["width"].as_u64().unwrap() as u32,
+            l["height"].as_u64().unwrap() as u32,
+        );
+        for (px, py) in [(x, y), (x + w - 1, y + h - 1), (x + w / 2, y + h / 2)] {
+            assert_eq!(img.get_pixel(px, py).0, [255, 0, 255], "{l} at {px},{py}");
+        }
+    }
+    // Without the flag nothing is suggested, and a photo without the detector is refused.
+    let o = occlude(&[
+        "redact",
+        s(&text_fixture("photo.jpg")),
+        "-o",
+        s(&d.join("p.jpg")),
+        "--cover-suggested",
+        "--models",
+        s(&d),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("tools/models"));
+    assert!(!d.join("p.jpg").exists(), "nothing written on failure");
+}
+
+/// The lines `occlude text --json` finds in `input` (the boxes --cover-suggested burns).
+fn lines_found(input: &Path) -> Vec<serde_json::Value> {
+    let o = occlude(&["text", s(input), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["lines"].as_array().unwrap().clone()
+}
+
+#[test]
+fn cover_suggested_works_in_batch_mode_and_a_photo_without_the_detector_fails_alone() {
+    let d = tmpdir("suggested-batch");
+    let (render, photo) = (text_fixture("render.png"), text_fixture("photo.jpg"));
+    let empty = d.join("no-models");
+    let out = d.join("out");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let batch = |extra: &[&str]| {
+        let mut args = vec!["redact", s(&render), s(&photo), "--out-dir", s(&out)];
+        args.extend(["--cover-suggested", "--fill", "ff00ff"]);
+        args.extend(extra);
+        occlude(&args)
+    };
+
+    // Without the detector the render (classical path) is still redacted; the photo fails
+    // with the one line saying how to get the weights, and nothing is written for it.
+    let o = batch(&["--models", s(&empty)]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["redacted-1.png"]);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].starts_with(&format!("error: {}: ", photo.display())));
+    assert!(errors[0].contains("tools/models"), "{}", errors[0]);
+    // The note on stderr names the picture it is about.
+    let n = lines_found(&render).len();
+    assert!(n > 10, "the render has many lines: {n}");
+    assert!(
+        stderr.contains(&format!(
+            "suggested: {}: {n} lines of text found",
+            render.display()
+        )),
+        "{stderr}"
+    );
+    std::fs::remove_file(out.join("redacted-1.png")).unwrap();
+
+    // With the detector (found in the build's target/models/) both are written, every line
+    // found in each one burned.
+    let o = batch(&[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    for (input, made, tolerance) in [
+        (&render, out.join("redacted-1.png"), 0),
+        (&photo, out.join("redacted-2.jpg"), 24),
+    ] {
+        let lines = lines_found(input);
+        assert!(!lines.is_empty(), "{}", input.display());
+        assert!(
+            stdout.contains(&format!("{} boxes burned", lines.len())),
+            "{stdout}"
+        );
+        let img = image::open(&made).unwrap().to_rgb8();
+        for l in &lines {
+            let at = |k: &str| l[k].as_u64().unwrap() as u32;
+            let (x, y, w, h) = (at("x"), at("y"), at("width"), at("height"));
+            let p = img.get_pixel(x + w / 2, y + h / 2).0;
+            let off = p
+                .iter()
+                .zip([255u8, 0, 255])
+                .map(|(a, b)| a.abs_diff(b))
+                .max()
+                .unwrap();
+            assert!(off <= tolerance, "{}: {l} centre is {p:?}", made.display());
+        }
+    }
+}

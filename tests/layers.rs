@@ -19,6 +19,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("codec", 2),
     ("inventory", 2),
     ("verify", 3),
+    ("text", 3),
     ("pipeline", 4),
     ("fuzzing", 5),
     ("wasm", 5),

@@ -396,7 +396,10 @@ async function main() {
   console.log(report);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(out, null, 1));
   if (opts.write) {
-    writeFileSync(join(ROOT, 'BENCH_RESULTS.md'), report + '\n');
+    // The text finder's section is written by tools/bench-text: kept as it is.
+    const file = join(ROOT, 'BENCH_RESULTS.md');
+    const kept = existsSync(file) ? readFileSync(file, 'utf8').match(/<!-- text-finder -->[\s\S]*<!-- \/text-finder -->/)?.[0] : null;
+    writeFileSync(file, report + '\n' + (kept ? `\n${kept}\n` : ''));
     log('wrote BENCH_RESULTS.md');
   }
 }

@@ -20,6 +20,8 @@
 //   (worker.js decides with WebAssembly.validate): the core when it starts, the full module only
 //   when it first needs it. The scalar variants add 2.5 MB (1 MB gzipped; see README), so that
 //   the file works on older browsers too: it is often passed around to unknown machines.
+// - Not the text finder: the worker's `import('./text.js')` becomes a rejected promise whose
+//   error (code `text-unavailable`) says Find text needs the served or installed app.
 // - Its own Content-Security-Policy (see singleFileCsp below for why each part is there).
 
 import { createHash } from 'node:crypto';
@@ -28,6 +30,16 @@ import { dirname, extname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const LEFT_OUT = new Set(['js/pwa.js']); // service worker & share target: http(s) only
+/**
+ * Modules the worker imports on demand that this file leaves out, and what their import gives
+ * instead. The text finder (worker/text.js, its module and about 5 MB of weights) would more
+ * than triple the file: Find text answers with this error (code `text-unavailable`).
+ */
+const LEFT_OUT_DYNAMIC = {
+  'worker/text.js': `Promise.reject(Object.assign(new Error(${JSON.stringify(
+    'Find text needs the installed or served app: this single-file copy of Occlude leaves the text finder (about 5 MB) out. Open Occlude from its web address, or install it, to find text.',
+  )}), { code: 'text-unavailable' }))`,
+};
 const WORKER = 'worker/worker.js';
 const GLUE = 'pkg/occlude.js';
 const WASM = 'pkg/occlude_bg.wasm';
@@ -150,7 +162,10 @@ function transform(dist, path, src) {
   if (/^export\s/m.test(code)) fail(path, 'an export form');
   // import('./x.js') with a literal relative path → the bundled module (bundled like a static
   // import, so it is defined before this module runs).
-  code = code.replace(/\bimport\s*\(\s*(['"])(\.\.?\/[^'"\n]+)\1\s*\)/g, (_, _q, spec) => `Promise.resolve(${dep(spec)})`);
+  code = code.replace(/\bimport\s*\(\s*(['"])(\.\.?\/[^'"\n]+)\1\s*\)/g, (_, _q, spec) => {
+    const left = LEFT_OUT_DYNAMIC[posix.normalize(posix.join(posix.dirname(path), spec))];
+    return left ?? `Promise.resolve(${dep(spec)})`;
+  });
   if (/\bimport\s*\(/.test(code)) fail(path, 'dynamic import() of anything but a literal relative path');
   // new URL('../css/x.css', import.meta.url) → a Blob URL of the inlined stylesheet.
   code = code.replace(/\bnew\s+URL\(\s*(['"])([^'"\n]+)\1\s*,\s*import\.meta\.url\s*\)/g, (m, _q, ref) => {

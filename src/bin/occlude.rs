@@ -1,6 +1,7 @@
 //! The `occlude` command-line tool: the same core as the web app, for batch use and for checking
 //! files by hand. `redact` writes a new file per input (one with `-o`, several into
-//! `--out-dir`), with `--box`es and/or a `--template`; `inspect` says what a file carries.
+//! `--out-dir`), with `--box`es and/or a `--template`; `inspect` says what a file carries;
+//! `text` lists the lines of text the finder sees (the boxes `redact --cover-suggested` burns).
 
 use occlude::{Options, OutputFormat, Rect, Report, Rgb, Template, TemplateDocument};
 use serde::Deserialize;
@@ -8,19 +9,27 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[path = "occlude/text.rs"]
+mod text;
+
 const USAGE: &str = "usage:
   occlude redact INPUT -o OUTPUT [BOXES] [OPTIONS]
   occlude redact INPUT... --out-dir DIR [BOXES] [OPTIONS]
   occlude inspect INPUT [--json]
+  occlude text INPUT [--json] [--models DIR]
   occlude --help | --version
 
-BOXES:   --box X,Y,W,H (again for more) and/or --template T.json
-OPTIONS: --format png|jpeg  --quality N  --fill RRGGBB  --background RRGGBB
+BOXES:   --box X,Y,W,H (again for more) and/or --template T.json and/or --cover-suggested
+OPTIONS: --format png|jpeg  --quality N  --fill RRGGBB  --background RRGGBB  --models DIR
 
 Boxes are in pixels of the image as seen (after EXIF orientation); fractions round outwards.
 A template's boxes are scaled to each image of its shape (README, \"Template files\").
 With --out-dir, input N becomes DIR/redacted-N.<ext>; DIR must exist, no file is replaced,
-and an input that fails is reported (error: INPUT: why) while the others go on.";
+and an input that fails is reported (error: INPUT: why) while the others go on.
+`text` lists the lines of text found (box X,Y,W,H, corners when tilted, confidence);
+--cover-suggested burns a box over every one of them, with any other box. Photos need the text
+detector's weights: --models DIR, else $OCCLUDE_MODELS, else models/ next to the program, else
+the build's target/models/ (tools/models puts them there).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,6 +48,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
         Some("redact") => redact(&args[1..]),
         Some("inspect") => inspect(&args[1..]).map(|()| ExitCode::SUCCESS),
+        Some("text") => text::text(&args[1..]).map(|()| ExitCode::SUCCESS),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -90,6 +100,8 @@ struct RedactArgs {
     options: Options,
     /// `--fill` was given: it overrides a template's fill.
     fill_given: bool,
+    /// `--cover-suggested` and `--models DIR`: a box over every line of text found.
+    suggested: text::Suggested,
 }
 
 impl RedactArgs {
@@ -128,6 +140,8 @@ impl RedactArgs {
                     a.fill_given = true;
                 }
                 "--background" => a.options.background = parse_colour(value(&mut it, arg)?)?,
+                "--cover-suggested" => a.suggested.cover = true,
+                "--models" => a.suggested.models = Some(PathBuf::from(value(&mut it, arg)?)),
                 s if s.starts_with('-') && s.len() > 1 => {
                     return Err(format!("unknown option {s}"))
                 }
@@ -186,7 +200,7 @@ fn redact_to(
         return Err("OUTPUT is the INPUT file: Occlude never alters the original".into());
     }
     let bytes = read(input)?;
-    let (boxes, options, _) = plan(a, &bytes, templates).map_err(|e| e.to_string())?;
+    let (boxes, options, _) = plan(a, input, &bytes, templates)?;
     let result = occlude::redact(&bytes, &boxes, &options).map_err(|e| e.to_string())?;
     write_new(output, &result.bytes)?;
     let r = &result.report;
@@ -238,7 +252,7 @@ fn redact_into(
     templates: Option<&[Template]>,
 ) -> Result<String, String> {
     let bytes = std::fs::read(input).map_err(|e| format!("cannot read it: {e}"))?;
-    let (boxes, options, template) = plan(a, &bytes, templates).map_err(|e| e.to_string())?;
+    let (boxes, options, template) = plan(a, input, &bytes, templates)?;
     let result = occlude::redact(&bytes, &boxes, &options).map_err(|e| e.to_string())?;
     let r = &result.report;
     let out = dir.join(format!("redacted-{n}.{}", r.output_format.extension()));
@@ -265,6 +279,20 @@ fn redact_into(
 /// theirs), then the template's boxes fitted to the picture as seen; the template's fill
 /// unless `--fill` was given (the core burns one fill into every box).
 fn plan<'t>(
+    a: &RedactArgs,
+    input: &Path,
+    bytes: &[u8],
+    templates: Option<&'t [Template]>,
+) -> Result<(Vec<Rect>, Options, Option<&'t Template>), String> {
+    let (mut boxes, options, template) =
+        plan_template(a, bytes, templates).map_err(|e| e.to_string())?;
+    // `--cover-suggested`: a box over every line of text found, after the others.
+    boxes.extend(a.suggested.boxes(input, bytes, &options)?);
+    Ok((boxes, options, template))
+}
+
+/// The `--box`es and the template's boxes and fill (see [`plan`]).
+fn plan_template<'t>(
     a: &RedactArgs,
     bytes: &[u8],
     templates: Option<&'t [Template]>,

@@ -42,6 +42,16 @@ pub enum Error {
     /// without the `all-formats` feature); the full module opens it. The page's worker
     /// recognises this by [`Error::code`] and retries there, so a person never sees it.
     NeedsFullModule { format: &'static str },
+    /// Finding text in this picture (a photo, or a picture with noise everywhere) needs the
+    /// text detector's weights, and none were given. The page's worker recognises this by
+    /// [`Error::code`], fetches the weights once and asks again; the CLI says where to get them.
+    NoTextModel,
+    /// The text detector's weights could not be loaded (damaged, or not the expected model).
+    TextModel { detail: String },
+    /// The text finder failed while running (an unexpected model, or a bug).
+    TextFailed { detail: String },
+    /// The caller asked to stop (the progress callback said so).
+    Cancelled,
     /// A template file is not JSON: not UTF-8 text, not JSON's syntax, a number no double
     /// holds, a lone surrogate, or nesting deeper than 128 levels (README, "Template files").
     TemplateJson,
@@ -71,6 +81,10 @@ impl Error {
             Error::Encode { .. } => "encode",
             Error::Verification { .. } => "verification",
             Error::NeedsFullModule { .. } => "needs-full-module",
+            Error::NoTextModel => "no-text-model",
+            Error::TextModel { .. } => "text-model",
+            Error::TextFailed { .. } => "text-failed",
+            Error::Cancelled => "cancelled",
             Error::TemplateJson => "template-json",
             Error::TemplateVersion { .. } => "template-version",
             Error::TemplateInvalid { .. } => "template-invalid",
@@ -116,6 +130,15 @@ impl fmt::Display for Error {
                 f,
                 "this build of Occlude cannot decode {format} images; the full build can"
             ),
+            Error::NoTextModel => write!(
+                f,
+                "finding text in a photo needs the text detector (ppocrv5_det.onnx), which is not loaded"
+            ),
+            Error::TextModel { detail } => {
+                write!(f, "the text detector could not be loaded: {detail}")
+            }
+            Error::TextFailed { detail } => write!(f, "finding text failed: {detail}"),
+            Error::Cancelled => write!(f, "cancelled"),
             // The page shows the same sentences (www/js/template.js): keep them word for word.
             Error::TemplateJson => write!(f, "the file is not valid JSON"),
             Error::TemplateVersion { detail }

@@ -4,4 +4,6 @@
 
 pub mod inspect;
 pub mod redact;
+#[cfg(feature = "text")]
+pub mod text;
 pub mod warm_up;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
 import { DIST, FIXTURE, assertRedacted, decodeRegions, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { TEXT_FIXTURES, assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
 
 let browser;
 
@@ -42,6 +43,13 @@ test('served from a sub-path: open, draw, export under /tools/occlude/, service 
     await assertRedacted(page, session);
     assert.deepEqual(log.filter((u) => !u.startsWith('/tools/occlude/')), [], 'no request outside the sub-path (relative URLs everywhere)');
     assert.ok(log.includes('/tools/occlude/pkg/occlude_bg.wasm') && log.includes('/tools/occlude/worker/worker.js'), 'wasm and worker from the sub-path');
+
+    // Find text under the sub-path: the finder and its weights come from there too.
+    const found = await findTextIn(page, 'photo.jpg');
+    assert.ok(found.result, JSON.stringify(found.error));
+    assertIdentifiersCovered('photo.jpg', found.result);
+    assert.ok(log.includes('/tools/occlude/pkg/occlude_text_bg.wasm') && log.includes('/tools/occlude/models/ppocrv5_det.onnx'), 'the finder from the sub-path');
+    assert.deepEqual(log.filter((u) => !u.startsWith('/tools/occlude/')), [], 'still no request outside the sub-path');
     assert.deepEqual(problems, [], 'no page errors');
   } finally {
     await context.close();
@@ -82,6 +90,10 @@ test('inside an <iframe allow="web-share"> on another origin: redact and downloa
     const session = await redactSession(page, frame, { tag: 'iframe' });
     await assertRedacted(frame, session);
     assert.equal(await page.locator('#occlude').getAttribute('allow'), 'web-share');
+    // Find text inside the frame (its own origin's worker, module and weights).
+    const found = await findTextIn(frame, 'photo.jpg');
+    assert.ok(found.result, JSON.stringify(found.error));
+    assertIdentifiersCovered('photo.jpg', found.result);
     assert.deepEqual(problems, [], 'no page errors');
   } finally {
     await context.close();
@@ -109,7 +121,7 @@ test('a server that sends frame-ancestors \'none\' cannot be framed (why the def
   }
 });
 
-test('example page: the element (with fill/format attributes and the occlude-export event) and the redact() API', { timeout: 180_000 }, async () => {
+test('example page: the element (with fill/format attributes and the occlude-export event), the redact() and findText() APIs', { timeout: 180_000 }, async () => {
   const server = await serve({ root: DIST, port: 0 });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 1000 } });
   try {
@@ -170,6 +182,19 @@ test('example page: the element (with fill/format attributes and the occlude-exp
     assert.match(out.errors[1], /at least one box/);
     assert.match(out.errors[2], /unknown option colour/);
     assert.equal(out.errors[3], 'AbortError');
+
+    // Find text from the host page, then burn what it found with redact(): every identifier
+    // line of the render is covered, and every line found becomes one box of the new file.
+    const found = await findTextIn(page, 'render.png');
+    assert.ok(found.result, JSON.stringify(found.error));
+    assertIdentifiersCovered('render.png', found.result);
+    const burned = await page.evaluate(async ({ b64, lines }) => {
+      const { redact } = await import('./js/api.js');
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const { report } = await redact(new Blob([bytes]), lines, { fill: '#ff00ff' });
+      return report.boxes;
+    }, { b64: TEXT_FIXTURES['render.png'].b64, lines: found.result.lines });
+    assert.deepEqual(burned, found.result.lines.map(({ x, y, width, height }) => ({ x, y, width, height })), 'the boxes found are whole pixels, burned as given');
     const workers = page.workers().filter((w) => w.url().endsWith('/worker/worker.js'));
     assert.ok(workers.length <= 2, `API workers are ended after each job (live: ${workers.length}, the editor's included)`);
     assert.deepEqual(problems, [], 'no page errors');

@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, before, test } from 'node:test';
+import { LAZY } from '../../tools/precache.mjs';
 import { serve } from '../../tools/serve.mjs';
 import { ARTIFACTS, makeImage, passChecklist } from './helpers.mjs';
 import { DIST, FIXTURE, ROOT, assertRedacted, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
@@ -30,7 +31,8 @@ function builtSw(dir = DIST) {
   const text = readFileSync(join(dir, 'sw.js'), 'utf8');
   const assets = JSON.parse(text.match(/const ASSETS = (\[[\s\S]*?\]);/)[1]);
   const version = JSON.parse(text.match(/const VERSION = ("[^"]*");/)[1]);
-  return { text, assets, version };
+  const lazy = JSON.parse(text.match(/const LAZY = (\[[\s\S]*?\]);/)[1]);
+  return { text, assets, version, lazy };
 }
 
 function walk(dir, root = dir) {
@@ -52,14 +54,22 @@ async function loadControlled(context, url) {
 
 test('the build writes the precache list and a content-hash version; www/sw.js has no list', () => {
   const source = readFileSync(join(ROOT, 'www', 'sw.js'), 'utf8');
-  assert.ok(source.includes('self.__OCCLUDE_ASSETS__') && source.includes('self.__OCCLUDE_VERSION__'), 'www/sw.js holds placeholders');
-  assert.ok(!/occlude_bg\.wasm|index\.html|app\.css/.test(source), 'www/sw.js names no asset by hand');
+  assert.ok(source.includes('self.__OCCLUDE_ASSETS__') && source.includes('self.__OCCLUDE_VERSION__') && source.includes('self.__OCCLUDE_LAZY__'), 'www/sw.js holds placeholders');
+  assert.ok(!/occlude_bg\.wasm|index\.html|app\.css|ppocr/.test(source), 'www/sw.js names no asset by hand');
 
-  const { text, assets, version } = builtSw();
+  const { text, assets, version, lazy } = builtSw();
   assert.ok(!text.includes('__OCCLUDE_'), 'dist/sw.js has every placeholder replaced');
   assert.match(version, /^[0-9a-f]{12}$/);
-  const expected = ['./', ...walk(DIST).filter((f) => f !== 'sw.js' && f !== 'occlude.html').sort()];
-  assert.deepEqual(assets, expected, 'every file of dist/ (but sw.js and the single file) is precached');
+  const served = walk(DIST).filter((f) => f !== 'sw.js' && f !== 'occlude.html').sort();
+  const expected = ['./', ...served.filter((f) => !LAZY.test(f))];
+  assert.deepEqual(assets, expected, 'every file of dist/ (but sw.js, the single file and those cached on first use) is precached');
+  // Cached on first use instead: the text finder's module and weights, and the licence texts.
+  assert.deepEqual(lazy.map((l) => l.url), served.filter((f) => LAZY.test(f)));
+  for (const must of ['pkg/occlude_text_bg.wasm', 'pkg/occlude_text.js', 'models/ppocrv5_det.onnx', 'models/LICENSE', 'models/NOTICE', 'licenses/THIRD-PARTY.txt']) {
+    assert.ok(lazy.some((l) => l.url === must), `cached on first use: ${must}`);
+  }
+  assert.ok(lazy.every((l) => /^[0-9a-f]{12}$/.test(l.hash)), 'each with a content hash');
+  assert.ok(assets.includes('models/manifest.json') && assets.includes('worker/text.js'), 'the small manifest and the worker side are precached');
   for (const must of ['index.html', 'js/pwa.js', 'js/occlude-editor.js', 'worker/worker.js', 'pkg/occlude.js', 'pkg/occlude_bg.wasm', 'pkg/occlude_full.js', 'pkg/occlude_full_bg.wasm', 'manifest.webmanifest', 'icons/maskable-512.png']) {
     assert.ok(assets.includes(must), `precached: ${must}`);
   }
@@ -300,6 +310,53 @@ test('a new version waits: the page offers "Update", swaps only when asked, and 
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     assert.deepEqual(await controller(), [`occlude-app-${v2}`], 'the old cache was deleted on activate');
     assert.equal(await page.locator('#occlude-update').count(), 0, 'no offer after updating');
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Find text, once used, stays offline across an update: a changed finder module is fetched at install, unchanged weights are kept', { timeout: 240_000 }, async () => {
+  const { findTextIn, assertIdentifiersCovered } = await import('./text-helpers.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'occlude-update-text-'));
+  cpSync(DIST, dir, { recursive: true });
+  const paths = [];
+  const server = await serve({ root: dir, port: 0, onRequest: (r) => paths.push(new URL(r.url, 'http://x').pathname) });
+  const context = await browser.newContext();
+  try {
+    const { page, problems } = await loadControlled(context, server.url);
+    const first = await findTextIn(page, 'photo.jpg');
+    assert.ok(first.result, JSON.stringify(first.error));
+    const lazyCaches = () => page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('occlude-lazy-')).sort());
+    const { text, version: v1, lazy } = builtSw(dir);
+    const hashOf = (url) => lazy.find((l) => l.url === url).hash;
+    const [moduleHash, weightsHash] = [hashOf('pkg/occlude_text_bg.wasm'), hashOf('models/ppocrv5_det.onnx')];
+    assert.deepEqual(await lazyCaches(), [`occlude-lazy-${moduleHash}`, `occlude-lazy-${hashOf('pkg/occlude_text.js')}`, `occlude-lazy-${weightsHash}`].sort());
+
+    // v2: a new version whose finder module changed (its hash) and whose weights did not.
+    const newModuleHash = 'c0ffee000001';
+    writeFileSync(join(dir, 'sw.js'), text.replace(JSON.stringify(v1), JSON.stringify('feedfacecafe')).replace(`"hash": "${moduleHash}"`, `"hash": "${newModuleHash}"`));
+    const fetchedBefore = paths.filter((p) => p === '/pkg/occlude_text_bg.wasm').length;
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    const bar = page.locator('#occlude-update');
+    await bar.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.ok((await lazyCaches()).includes(`occlude-lazy-${newModuleHash}`), 'the new finder module was fetched while installing');
+    assert.equal(paths.filter((p) => p === '/pkg/occlude_text_bg.wasm').length, fetchedBefore + 1);
+    assert.equal(paths.filter((p) => p === '/models/ppocrv5_det.onnx').length, 1, 'the unchanged weights were not fetched again');
+
+    await Promise.all([page.waitForEvent('load'), bar.getByRole('button', { name: 'Update' }).click()]);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const after = await lazyCaches();
+    assert.ok(!after.includes(`occlude-lazy-${moduleHash}`) && after.includes(`occlude-lazy-${newModuleHash}`) && after.includes(`occlude-lazy-${weightsHash}`), `old module dropped, weights kept: ${after}`);
+
+    await context.setOffline(true);
+    await server.close();
+    await page.reload();
+    const offline = await findTextIn(page, 'photo.jpg');
+    assert.ok(offline.result, JSON.stringify(offline.error));
+    assertIdentifiersCovered('photo.jpg', offline.result);
     assert.deepEqual(problems, [], 'no page errors');
   } finally {
     await context.close();

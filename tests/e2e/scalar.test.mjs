@@ -4,7 +4,8 @@
 // refuses wasm SIMD on a CPU without SSE4.1, and `--js-flags=--no-enable-sse4-1` makes Chromium
 // such an engine (the first test proves SIMD is really gone). Requests are logged by the server,
 // so the worker's and the service worker's fetches are seen too. The single file occlude.html,
-// which inlines both variants, must work there too.
+// which inlines both variants, must work there too. Find text uses the scalar finder module
+// (pkg/occlude_text_scalar*) there.
 
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { DIST, FIXTURE, ROOT, assertQuadrantsRedacted, editorReady, launch, loggedServer, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
 
 const SIMD_MODULES = ['/pkg/occlude.js', '/pkg/occlude_bg.wasm', '/pkg/occlude_full.js', '/pkg/occlude_full_bg.wasm'];
 const SCALAR_CORE = ['/pkg/occlude_scalar.js', '/pkg/occlude_scalar_bg.wasm'];
@@ -48,6 +50,30 @@ test('with --no-enable-sse4-1 this Chromium really has no wasm SIMD', { timeout:
       return Promise.all(['pkg/occlude_bg.wasm', 'pkg/occlude_full_bg.wasm', 'pkg/occlude_scalar_bg.wasm', 'pkg/occlude_full_scalar_bg.wasm'].map(valid));
     });
     assert.deepEqual(verdict, [false, false, true, true], 'the SIMD modules do not validate here, the scalar ones do');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('no SIMD: Find text runs on the scalar finder module, and the download it announces is that one', { timeout: 180_000 }, async () => {
+  const { server, paths } = await loggedServer();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    const problems = watchProblems(page);
+    await page.goto(server.url);
+    const download = await page.evaluate(async () => (await import('./js/api.js')).findTextDownload());
+    assert.deepEqual(download.files.map((f) => f.url), ['pkg/occlude_text_scalar.js', 'pkg/occlude_text_scalar_bg.wasm', 'models/ppocrv5_det.onnx']);
+    for (const name of ['render.png', 'photo.jpg']) {
+      const found = await findTextIn(page, name);
+      assert.ok(found.result, `${name}: ${JSON.stringify(found.error)}`);
+      assertIdentifiersCovered(name, found.result);
+    }
+    assert.ok(paths.includes('/pkg/occlude_text_scalar_bg.wasm'), `the scalar finder was fetched: ${paths.join(', ')}`);
+    assert.ok(!paths.includes('/pkg/occlude_text_bg.wasm'), 'the SIMD finder, which this engine cannot compile, was not');
+    assert.deepEqual(problems, [], 'no page errors');
   } finally {
     await context.close();
     await server.close();

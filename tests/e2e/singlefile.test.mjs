@@ -68,6 +68,36 @@ test('opened from file:// with no server and no network: open, draw, export, dow
   }
 });
 
+test('the single file leaves the text finder out, and its engine says so with code text-unavailable', { timeout: 120_000 }, async () => {
+  const html = readFileSync(join(DIST, 'occlude.html'), 'utf8');
+  assert.ok(!html.includes('occlude_text') && !html.includes('load_text_model'), 'no finder module or glue inlined');
+  const context = await browser.newContext({ offline: true });
+  try {
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(pathToFileURL(join(dir, 'occlude.html')).href);
+    // The editor's own engine worker (from this file's Blob URL), asked as the page will ask it.
+    const reply = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const worker = new Worker(new URL('worker/worker.js', document.baseURI), { type: 'module' });
+          worker.addEventListener('message', (e) => {
+            if ('progress' in e.data) return;
+            worker.terminate();
+            resolve(e.data);
+          });
+          worker.postMessage({ id: 1, type: 'findText', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]).buffer, options: {} });
+        }),
+    );
+    assert.equal(reply.ok, false);
+    assert.equal(reply.error.code, 'text-unavailable');
+    assert.match(reply.error.message, /Find text needs the installed or served app/);
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
+  }
+});
+
 test('from file://, GIF, WebP, TIFF and BMP open and export too (the full module is inlined)', { timeout: 300_000 }, async () => {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 }, offline: true });
   try {

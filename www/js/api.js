@@ -17,16 +17,33 @@
 // Each call starts its own worker (the same www/worker/worker.js the editor uses, through the
 // same client, worker-client.js) and ends it when the job is done, so memory is returned and
 // jobs never share state.
+//
+//   const { width, height, lines } = await findText(file, { signal, onProgress });
+//
+// Finds the lines of text in the image as seen (after EXIF orientation): each line
+// {x, y, width, height, quad, confidence}, a box in image pixels (rounded outwards; ready to
+// pass to redact()), its corners [[x, y] × 4] (top-left, top-right, bottom-right, bottom-left
+// as read) when it is tilted by more than 1°, else null, and a confidence 0–1. A help, not a
+// guarantee: look at the image and box what it missed. The first call on a device downloads
+// the text finder once (module and, for photos, the detector's weights: findTextDownload()
+// says how much before); the service worker keeps it for offline use. Options: signal
+// (AbortSignal), onProgress ({stage: 'download', loaded, total} | {stage: 'find', fraction}
+// | {stage: 'full-module'}), mode ('auto' | 'classical' | 'network'), background ('#RRGGBB',
+// for transparency). Rejects with an Error whose `code` says what went wrong: the core's
+// (`empty`, `unsupported`, `corrupt`, `truncated`, `too-large`, ...), `text-download` (the
+// download failed, e.g. offline before the first use), `needs-simd` (a browser without
+// WebAssembly SIMD), `text-unavailable` (the single-file build, which leaves the finder out).
 
 import { ENGINE_START, START_FAILED, WorkerClient } from './worker-client.js';
 
 const OPTION_KEYS = new Set(['fill', 'background', 'format', 'quality']);
+const TEXT_OPTION_KEYS = new Set(['mode', 'background']);
 
-async function toBuffer(file) {
+async function toBuffer(file, caller = 'redact') {
   if (file instanceof Blob) return file.arrayBuffer();
   if (file instanceof ArrayBuffer) return file.slice(0);
   if (ArrayBuffer.isView(file)) return file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
-  throw new TypeError('redact(file, …): file must be a File, Blob, ArrayBuffer or typed array');
+  throw new TypeError(`${caller}(file, …): file must be a File, Blob, ArrayBuffer or typed array`);
 }
 
 function checkBoxes(boxes) {
@@ -63,16 +80,73 @@ export async function redact(file, boxes, options = {}) {
   signal?.throwIfAborted();
   const bytes = await toBuffer(file);
   signal?.throwIfAborted();
+  const result = await job('export', { bytes, ...request }, { signal, transfer: [bytes] });
+  return { blob: new Blob([result.bytes], { type: result.mime }), report: result.report };
+}
 
+/** One request in a worker of its own, ended when it is done (its wasm memory goes with it). */
+async function job(type, payload, options) {
   const client = new WorkerClient({ name: 'occlude-api' });
   try {
-    const result = await client.request('export', { bytes, ...request }, { signal, transfer: [bytes] });
-    return { blob: new Blob([result.bytes], { type: result.mime }), report: result.report };
+    return await client.request(type, payload, options);
   } catch (err) {
     // The API's own words when the worker could not start at all.
     if (err?.code === ENGINE_START) throw new Error(err.message === START_FAILED ? START_FAILED : `${START_FAILED}: ${err.message}`);
     throw err;
   } finally {
-    client.terminate(); // one worker per job: its wasm memory goes with it
+    client.terminate();
   }
+}
+
+/**
+ * Finds the lines of text in `file` (see the top of this file).
+ * @param {Blob | ArrayBuffer | ArrayBufferView} file
+ * @param {{signal?: AbortSignal, onProgress?: (p: object) => void, mode?: 'auto' | 'classical' | 'network', background?: string}} [options]
+ * @returns {Promise<{width: number, height: number, lines: {x: number, y: number, width: number, height: number, quad: number[][] | null, confidence: number}[]}>}
+ */
+export async function findText(file, options = {}) {
+  const { signal, onProgress } = options ?? {};
+  const request = {};
+  for (const [k, v] of Object.entries(options ?? {})) {
+    if (k === 'signal' || k === 'onProgress' || v === undefined) continue;
+    if (!TEXT_OPTION_KEYS.has(k)) throw new TypeError(`findText(…, options): unknown option ${k} (known: mode, background, signal, onProgress)`);
+    request[k] = v;
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('findText(…, options): onProgress must be a function');
+  signal?.throwIfAborted();
+  const bytes = await toBuffer(file, 'findText');
+  signal?.throwIfAborted();
+  const found = await job('findText', { bytes, options: request }, { signal, transfer: [bytes], onProgress });
+  return { width: found.width, height: found.height, lines: found.lines };
+}
+
+/**
+ * What findText() downloads the first time it runs on this device, known before anything is
+ * fetched: {bytes, gzipBytes, toDownload, files: [{url, bytes, gzip, cached}]}. `toDownload`
+ * counts the files not yet kept by the service worker (0 once Find text has been used, and
+ * then it works offline); the detector's weights, most of it, are fetched only for a photo.
+ * Rejects with code `needs-simd` in a browser without WebAssembly SIMD when the build has no
+ * scalar finder, and `text-unavailable` when this copy of Occlude has no text finder.
+ */
+export async function findTextDownload() {
+  let manifest;
+  try {
+    const res = await fetch(new URL('../models/manifest.json', import.meta.url));
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    manifest = await res.json();
+  } catch (err) {
+    throw Object.assign(new Error(`This copy of Occlude has no text finder (models/manifest.json: ${err.message})`), { code: 'text-unavailable' });
+  }
+  const { hasSimd } = await import('../worker/simd.js');
+  const module = hasSimd() ? manifest.finder.simd : manifest.finder.scalar;
+  if (!module) throw Object.assign(new Error('Find text needs a newer browser: one that runs WebAssembly SIMD'), { code: 'needs-simd' });
+  const files = await Promise.all(
+    [...module.files, ...manifest.finder.weights.files].map(async ({ url, bytes, gzip }) => {
+      const href = new URL(`../${url}`, import.meta.url).href;
+      const cached = typeof caches === 'undefined' ? false : !!(await caches.match(href).catch(() => undefined));
+      return { url, bytes, gzip, cached };
+    }),
+  );
+  const sum = (list, key) => list.reduce((s, f) => s + f[key], 0);
+  return { bytes: sum(files, 'bytes'), gzipBytes: sum(files, 'gzip'), toDownload: sum(files.filter((f) => !f.cached), 'bytes'), files };
 }

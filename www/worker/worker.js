@@ -1,12 +1,17 @@
 // The image engine: a module worker that owns the wasm. It is talked to only through
 // js/worker-client.js (the editor's and the API's one client). The protocol:
-//   request   {id, type, ...payload}            type: 'open' | 'export' | 'version'
+//   request   {id, type, ...payload}            type: 'open' | 'export' | 'findText' | 'version'
 //   progress  {id, progress: {stage, ...}}      any number, before the reply
 //   reply     {id, ok: true, result}  or  {id, ok: false, error: {name, message, code}}
 // 'open' ({bytes, maxSide, background}) returns the preview pixels and what `inspect()` reads
 // (as `inspection`, with the core's plain words for what the file carries); 'export'
 // ({bytes, boxes, options, asIs?}) the new file and its report (asIs: no boxes, a clean copy,
-// only when asked for). Result buffers are transferred, never copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
+// only when asked for); 'findText' ({bytes, options: {mode, background}}) the lines of text in
+// the image as seen, {width, height, network, lines: [{x, y, width, height, quad, confidence}],
+// stats}, with progress {stage: 'download', loaded, total} while the finder is first fetched and
+// {stage: 'find', fraction} (see ./text.js, which this worker imports only for that request: the
+// TEXT module and its weights are a third, lazily loaded part). Result buffers are transferred,
+// never copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
 // client ends the whole worker instead, and starts a fresh one for the next request.
 //
 // Two builds of the same core (see tools/build): the small CORE module (JPEG and PNG), loaded
@@ -121,13 +126,19 @@ async function run(handler, msg, progress) {
   }
 }
 
+/** 'findText': the text finder's own module, imported on first use (see ./text.js). */
+async function findText(msg, progress) {
+  const text = await import('./text.js');
+  return { result: await text.findText(msg, progress, loadFull), transfer: [] };
+}
+
 self.addEventListener('message', async (e) => {
   const msg = e.data;
   const progress = (p) => self.postMessage({ id: msg.id, progress: p });
   try {
     const handler = handlers[msg.type];
-    if (!handler) throw new Error(`unknown request ${String(msg.type)}`);
-    const { result, transfer } = await run(handler, msg, progress);
+    if (!handler && msg.type !== 'findText') throw new Error(`unknown request ${String(msg.type)}`);
+    const { result, transfer } = handler ? await run(handler, msg, progress) : await findText(msg, progress);
     self.postMessage({ id: msg.id, ok: true, result }, transfer);
   } catch (err) {
     const name = err instanceof WebAssembly.RuntimeError ? 'RuntimeError' : err?.name || 'Error';

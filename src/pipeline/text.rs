@@ -1,0 +1,135 @@
+//! Finding text in a file: decode it as redaction will see it (orientation applied, alpha
+//! flattened), then run the text finder (`text/`) on those pixels. What the CLI's `occlude text`,
+//! `redact --cover-suggested` and the finder's wasm module call.
+
+use crate::codec::decode::decode;
+use crate::ground::colour::Rgb;
+use crate::ground::error::{Error, Result};
+use crate::ground::limits::check_size;
+use crate::raster::flatten::flatten_rgba;
+use crate::text::finder::{find_text, is_clean_render};
+use crate::text::line::{Mode, Options, Stats, TextLine};
+use crate::text::net::Model;
+use image::RgbImage;
+use serde::{Deserialize, Serialize};
+
+/// What a caller may ask of a run (the wasm request and the CLI's flags). Everything else is
+/// the finder's tuned default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct TextOptions {
+    /// Which detector: `auto` (the default) picks the classical path for clean renders.
+    pub mode: Option<Mode>,
+    /// The colour transparency is flattened onto, as for redaction (default white).
+    pub background: Option<Rgb>,
+}
+
+/// The lines found in an image, in pixels of the image as seen (the coordinates boxes use).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextFound {
+    pub width: u32,
+    pub height: u32,
+    /// Whether the detector network ran (a photo) or the classical path (a clean render).
+    pub network: bool,
+    pub lines: Vec<TextLine>,
+    pub stats: Stats,
+}
+
+/// An image ready for the finder: decoded once, so a caller can learn whether the detector's
+/// weights are needed ([`TextImage::needs_model`]) before fetching or loading them.
+pub struct TextImage {
+    image: RgbImage,
+}
+
+impl TextImage {
+    /// Decodes `input` as redaction does (limits, orientation, alpha onto the background).
+    pub fn decode(input: &[u8], options: &TextOptions) -> Result<TextImage> {
+        let decoded = decode(input, options.background.unwrap_or(Rgb::WHITE))?;
+        Ok(TextImage {
+            image: decoded.image,
+        })
+    }
+
+    /// From RGBA pixels already decoded as seen (another module decoded the file); any alpha
+    /// is flattened onto the background.
+    pub fn from_rgba(
+        width: u32,
+        height: u32,
+        rgba: &[u8],
+        options: &TextOptions,
+    ) -> Result<TextImage> {
+        check_size(width, height)?;
+        let want = u64::from(width) * u64::from(height) * 4;
+        if rgba.len() as u64 != want {
+            return Err(Error::BadOption {
+                detail: format!(
+                    "{} bytes of pixels for a {width} × {height} image (expected {want})",
+                    rgba.len()
+                ),
+            });
+        }
+        let (image, _, _) = flatten_rgba(
+            width,
+            height,
+            rgba,
+            options.background.unwrap_or(Rgb::WHITE),
+        );
+        Ok(TextImage { image })
+    }
+
+    pub fn width(&self) -> u32 {
+        self.image.width()
+    }
+
+    pub fn height(&self) -> u32 {
+        self.image.height()
+    }
+
+    /// Whether finding text here needs the detector (the picture is not a clean render).
+    pub fn needs_model(&self, options: &TextOptions) -> bool {
+        match options.mode.unwrap_or(Mode::Auto) {
+            Mode::Auto => !is_clean_render(&self.image),
+            Mode::Classical => false,
+            Mode::Network => true,
+        }
+    }
+
+    /// The lines of text. `progress` hears the fraction done; returning `false` cancels
+    /// ([`Error::Cancelled`]). Without `model`, a picture that needs it fails with
+    /// [`Error::NoTextModel`].
+    pub fn find(
+        &self,
+        model: Option<&Model>,
+        options: &TextOptions,
+        progress: &mut dyn FnMut(f32) -> bool,
+    ) -> Result<TextFound> {
+        let settings = Options {
+            mode: options.mode.unwrap_or(Mode::Auto),
+            ..Options::default()
+        };
+        let (lines, stats) = find_text(&self.image, model, &settings, progress)?;
+        Ok(TextFound {
+            width: self.image.width(),
+            height: self.image.height(),
+            network: stats.network,
+            lines,
+            stats,
+        })
+    }
+}
+
+/// Decodes `input` and finds its lines of text in one call (see [`TextImage`]).
+pub fn find_text_in_file(
+    input: &[u8],
+    model: Option<&Model>,
+    options: &TextOptions,
+    progress: &mut dyn FnMut(f32) -> bool,
+) -> Result<TextFound> {
+    TextImage::decode(input, options)?.find(model, options, progress)
+}
+
+/// Loads the text detector from the bytes of its `.onnx` file (`ppocrv5_det.onnx`).
+pub fn load_model(bytes: Vec<u8>) -> Result<Model> {
+    Ok(Model::from_bytes(bytes)?)
+}

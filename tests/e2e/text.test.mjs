@@ -1,0 +1,275 @@
+// Find text through the scripted API (js/api.js findText, findTextDownload) in the served app,
+// in Chromium: the size of the one-time download known before anything is fetched, the finder
+// module fetched on first use and the detector's weights only for a photo, progress, every
+// labelled identifier line of the two fixtures covered, clear errors with codes, cancel; then
+// with the network off and the server stopped, Find text still works from the service worker.
+// (The first load never fetching the finder: modules.test.mjs; the embed and the iframe:
+// embed.test.mjs; the single file: singlefile.test.mjs; the wasm module itself in three
+// engines: tests/wasm_text.rs.)
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { serve } from '../../tools/serve.mjs';
+import { DIST, launch, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { TEXT_FIXTURES, assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
+
+let browser;
+
+before(async () => {
+  requireDist('models/manifest.json', 'models/ppocrv5_det.onnx', 'pkg/occlude_text_bg.wasm', 'worker/text.js');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const manifest = () => JSON.parse(readFileSync(join(DIST, 'models', 'manifest.json'), 'utf8'));
+const sum = (files) => files.reduce((s, f) => s + f.bytes, 0);
+
+test('findText: the download is known first, fetched once, weights only for a photo; every identifier line found; then offline', { timeout: 300_000 }, async () => {
+  const paths = [];
+  const server = await serve({ root: DIST, port: 0, onRequest: (r) => paths.push(new URL(r.url, 'http://x').pathname) });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    const problems = watchProblems(page);
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const m = manifest();
+    const whole = sum([...m.finder.simd.files, ...m.finder.weights.files]);
+    const fetched = (file) => paths.filter((p) => p === `/${file}`).length;
+    assert.equal(fetched('pkg/occlude_text_bg.wasm') + fetched('models/ppocrv5_det.onnx'), 0, 'nothing of the finder before it is used');
+
+    // Before anything is fetched: how large, and that none of it is here yet.
+    const before = await page.evaluate(async () => (await import('./js/api.js')).findTextDownload());
+    assert.equal(before.bytes, whole);
+    assert.equal(before.toDownload, whole);
+    assert.ok(before.gzipBytes > 0.5 * whole && before.gzipBytes < whole, JSON.stringify(before));
+    assert.ok(before.bytes > 4e6 && before.bytes < 8e6, `about 6 MB: ${before.bytes}`);
+
+    // A screenshot: the module comes, the weights do not (a clean render needs none).
+    const render = await findTextIn(page, 'render.png');
+    assert.ok(render.result, JSON.stringify(render.error));
+    assertIdentifiersCovered('render.png', render.result);
+    assert.equal(fetched('pkg/occlude_text_bg.wasm'), 1, 'the finder module is fetched on first use');
+    assert.equal(fetched('models/ppocrv5_det.onnx'), 0, 'a render needs no weights');
+    const downloads = render.progress.filter((p) => p.stage === 'download');
+    assert.ok(downloads.length > 3, 'download progress is reported');
+    assert.ok(downloads.every((p, i) => i === 0 || p.loaded >= downloads[i - 1].loaded));
+    const last = downloads.at(-1);
+    assert.equal(last.loaded, last.total, 'the download ends complete (the weights were not needed)');
+    assert.equal(last.total, sum(m.finder.simd.files));
+    const finds = render.progress.filter((p) => p.stage === 'find').map((p) => p.fraction);
+    assert.deepEqual([finds[0], finds.at(-1)], [0, 1]);
+
+    // A phone photo: now the weights, once.
+    const photo = await findTextIn(page, 'photo.jpg');
+    assert.ok(photo.result, JSON.stringify(photo.error));
+    assertIdentifiersCovered('photo.jpg', photo.result);
+    assert.ok(photo.result.lines.some((l) => Array.isArray(l.quad)), 'tilted lines carry corners');
+    assert.equal(fetched('models/ppocrv5_det.onnx'), 1, 'the weights are fetched for a photo');
+    assert.equal(fetched('pkg/occlude_text_bg.wasm'), 1, 'the module is not fetched again (the service worker keeps it)');
+    const after = await page.evaluate(async () => (await import('./js/api.js')).findTextDownload());
+    assert.equal(after.toDownload, 0, 'everything kept for offline use');
+
+    // Errors: in the core's words with their codes; options checked; cancel by AbortSignal.
+    const errors = await page.evaluate(async () => {
+      const { findText } = await import('./js/api.js');
+      const out = [];
+      const attempt = (p) => p.then(() => out.push('resolved'), (e) => out.push(`${e.name}|${e.code ?? ''}|${e.message}`));
+      await attempt(findText(new Uint8Array(0)));
+      await attempt(findText(new TextEncoder().encode('%PDF-1.7 not an image')));
+      await attempt(findText(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])));
+      await attempt(findText(new Uint8Array(8), { colour: 'red' }));
+      await attempt(findText('not a file'));
+      const abort = new AbortController();
+      const pending = attempt(findText(new Uint8Array(64), { signal: abort.signal }));
+      abort.abort();
+      await pending;
+      return out;
+    });
+    assert.match(errors[0], /\|empty\|.*empty/);
+    assert.match(errors[1], /\|unsupported\|not a supported image/);
+    assert.match(errors[2], /\|(truncated|corrupt)\|/);
+    assert.match(errors[3], /^TypeError\|\|.*unknown option colour/);
+    assert.match(errors[4], /^TypeError\|\|findText\(file/);
+    assert.match(errors[5], /^AbortError\|/);
+    assert.deepEqual(problems, [], 'no page errors');
+
+    // Offline, the server gone: the page and Find text come from the service worker.
+    await context.setOffline(true);
+    await server.close();
+    const res = await page.reload();
+    assert.ok(res.fromServiceWorker());
+    const offline = await findTextIn(page, 'photo.jpg');
+    assert.ok(offline.result, JSON.stringify(offline.error));
+    assert.deepEqual(offline.result, photo.result, 'the same lines offline');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('before its first download, offline, Find text fails with a clear text-download error', { timeout: 120_000 }, async () => {
+  const server = await serve({ root: DIST, port: 0 });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    await server.close();
+    const { error } = await findTextIn(page, 'render.png');
+    assert.equal(error?.code, 'text-download', JSON.stringify(error));
+    assert.match(error.message, /could not download .* once; then it works offline/);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+/** A PNG of `bytes` cut to its first 33 bytes and claiming `side` × `side` pixels (CRC fixed). */
+function hugePngHeader(png, side) {
+  const b = Buffer.from(png.subarray(0, 33));
+  b.writeUInt32BE(side, 16);
+  b.writeUInt32BE(side, 20);
+  b.writeUInt32BE(crc32(b.subarray(12, 29)), 29);
+  return b;
+}
+
+/** CRC-32 as PNG computes it. */
+function crc32(data) {
+  let c = 0xffffffff;
+  for (const byte of data) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+test('bad input through findText: huge, cut, cancelled mid-search, a damaged download; a BMP by way of the full module', { timeout: 300_000 }, async () => {
+  const server = await serve({ root: DIST, port: 0 });
+  // No service worker here, so the route below sees every fetch of the worker's.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  let damage = null;
+  let weightsFetched = 0;
+  await context.route('**/models/ppocrv5_det.onnx', async (route) => {
+    weightsFetched += 1;
+    if (!damage) return route.continue();
+    const res = await route.fetch();
+    const body = Buffer.from(await res.body());
+    if (damage === 'flip') body[body.length >> 1] ^= 0xff;
+    const bad = damage === 'cut' ? body.subarray(0, body.length - 1000) : body;
+    return route.fulfill({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body: bad });
+  });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    const problems = watchProblems(page);
+    await page.goto(server.url);
+    const png = Buffer.from(TEXT_FIXTURES['render.png'].b64, 'base64');
+    const call = (b64, { abortAt } = {}) =>
+      page.evaluate(
+        async ({ b64, abortAt }) => {
+          const { findText } = await import('./js/api.js');
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const abort = new AbortController();
+          const progress = [];
+          const onProgress = (p) => {
+            progress.push(p);
+            if (abortAt && p.stage === 'find' && p.fraction > 0) abort.abort();
+          };
+          try {
+            const result = await findText(bytes, { signal: abort.signal, onProgress });
+            return { result, progress };
+          } catch (e) {
+            return { error: { name: e.name, code: e.code, message: e.message }, progress };
+          }
+        },
+        { b64, abortAt },
+      );
+
+    // A header claiming 100 000 × 100 000 pixels: refused before anything is allocated.
+    const huge = await call(hugePngHeader(png, 100_000).toString('base64'));
+    assert.equal(huge.error?.code, 'too-large', JSON.stringify(huge));
+    assert.match(huge.error.message, /100000|100 000/);
+    // Cut in half.
+    const cut = await call(png.subarray(0, png.length >> 1).toString('base64'));
+    assert.match(String(cut.error?.code), /^(truncated|corrupt)$/, JSON.stringify(cut));
+
+    // Cancelled part-way through the search of a photo: the call rejects with AbortError, and
+    // the next call (a fresh worker) works.
+    const photo = TEXT_FIXTURES['photo.jpg'].b64;
+    const cancelled = await call(photo, { abortAt: true });
+    assert.equal(cancelled.error?.name, 'AbortError', JSON.stringify(cancelled.error));
+    assert.ok(cancelled.progress.some((p) => p.stage === 'find' && p.fraction > 0 && p.fraction < 1), 'stopped during the search');
+    assert.ok(!cancelled.progress.some((p) => p.stage === 'find' && p.fraction === 1), 'and before its end');
+
+    // The weights damaged on the way (one byte changed; 1000 bytes short): a clear
+    // text-download error, never a result from a wrong detector.
+    damage = 'flip';
+    const flipped = await call(photo);
+    assert.equal(flipped.error?.code, 'text-download', JSON.stringify(flipped));
+    assert.match(flipped.error.message, /models\/ppocrv5_det\.onnx is not the file this build made \(SHA-256 differs\)/);
+    damage = 'cut';
+    const short = await call(photo);
+    assert.equal(short.error?.code, 'text-download', JSON.stringify(short));
+    assert.match(short.error.message, /models\/ppocrv5_det\.onnx is \d+ bytes, not the \d+ this build made/);
+    damage = null;
+    const fetchedBefore = weightsFetched;
+    const good = await call(photo);
+    assert.ok(good.result, JSON.stringify(good.error));
+    assertIdentifiersCovered('photo.jpg', good.result);
+    assert.equal(weightsFetched, fetchedBefore + 1, 'a damaged download is not kept: fetched again');
+
+    // A BMP (the finder module decodes JPEG and PNG only): the full module decodes it and the
+    // finder takes its pixels; the same identifier lines as from the PNG.
+    const bmp = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const { width: w, height: h } = bitmap;
+      const canvas = new OffscreenCanvas(w, h);
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(bitmap, 0, 0);
+      const rgba = ctx.getImageData(0, 0, w, h).data;
+      const row = (w * 3 + 3) & ~3;
+      const out = new Uint8Array(54 + row * h);
+      const v = new DataView(out.buffer);
+      out.set([0x42, 0x4d]);
+      v.setUint32(2, out.length, true);
+      v.setUint32(10, 54, true);
+      v.setUint32(14, 40, true);
+      v.setInt32(18, w, true);
+      v.setInt32(22, h, true);
+      v.setUint16(26, 1, true);
+      v.setUint16(28, 24, true);
+      v.setUint32(34, row * h, true);
+      for (let y = 0; y < h; y++) {
+        const at = 54 + (h - 1 - y) * row;
+        for (let x = 0; x < w; x++) {
+          const i = (y * w + x) * 4;
+          out[at + x * 3] = rgba[i + 2];
+          out[at + x * 3 + 1] = rgba[i + 1];
+          out[at + x * 3 + 2] = rgba[i];
+        }
+      }
+      let s = '';
+      for (let i = 0; i < out.length; i += 0x8000) s += String.fromCharCode(...out.subarray(i, i + 0x8000));
+      return btoa(s);
+    }, TEXT_FIXTURES['render.png'].b64);
+    const viaFull = await call(bmp);
+    assert.ok(viaFull.result, JSON.stringify(viaFull.error));
+    assert.ok(viaFull.progress.some((p) => p.stage === 'full-module'), 'the full module decoded it');
+    assertIdentifiersCovered('render.png', viaFull.result);
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
