@@ -21,7 +21,7 @@ const HANDLE_MOUSE = 9;
 const MAX_BACKING_PIXELS = 16_000_000; // iOS Safari refuses canvases over 16.7 M pixels
 /** The outline of a suggested box (amber dashes, over white) and of a found line left uncovered. */
 export const SUGGESTED_COLOUR = '#e08a00';
-const UNCOVERED_COLOUR = 'rgba(224, 138, 0, 0.75)';
+const UNCOVERED_COLOUR = 'rgba(140, 60, 200, 0.85)';
 /** State changes that replace the boxes under a drag in flight: the drag is dropped. */
 const REPLACING = new Set(['image', 'undo', 'redo', 'clear', 'delete']);
 
