@@ -19,8 +19,9 @@
 // `suggested: false` gets no box (the canvas outlines it faintly; a tap covers it), and the
 // safety net names what was read ("a date, 12/03/1961").
 //
-// The element imports this module with the first image and calls attachFindText(host) (host:
-// #textHost in occlude-editor.js).
+// The element imports this module while the first image decodes and calls attachFindText(host)
+// (host: #textHost in occlude-editor.js) before that image shows, so the controls above the
+// image never move it. Their styles are in editor.css, loaded up front for the same reason.
 
 import { findTextDownload } from './api.js';
 
@@ -36,13 +37,19 @@ const PROGRESS_EVERY = 100;
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const megabytes = (n) => `${(n / 1e6).toFixed(1)} MB`;
 
-const PANEL = `
-<div id="find" class="find" role="group" aria-label="Find text">
+// The button beside the other tools; what it does, its legend and its setting under the image
+// (beside the hint on drawing), so the image sits no lower on a phone.
+const TOOLBAR = `
+<div id="find-tools" class="toolbar" role="toolbar" aria-label="Text">
   <button id="find-text" type="button" aria-describedby="find-help">Find text</button>
-  <label class="check"><input id="find-auto" type="checkbox" aria-describedby="find-auto-help"> Find text when an image opens</label>
+</div>`;
+
+const PANEL = `
+<div id="find" class="find">
   <p id="find-help" class="hint"><span class="legend" aria-hidden="true"></span>Find text suggests boxes over lines of text, outlined in dashes; tap one to remove it.
     It is a help, not a guarantee: check every box, and box what it missed.<span id="find-size"></span></p>
-  <p id="find-auto-help" class="hint visually-hidden">Available once Find text has been used on this device.</p>
+  <label class="check"><input id="find-auto" type="checkbox" aria-describedby="find-auto-help"> Find text when an image opens</label>
+  <p id="find-auto-help" class="visually-hidden">Available once Find text has been used on this device.</p>
 </div>`;
 
 const DIALOG = `
@@ -115,8 +122,8 @@ class FindText {
     this.#host = host;
     this.#state = host.state;
     const { root, ui } = host;
-    root.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: host.stylesheet }));
-    ui.undo.closest('.toolbars').after(element(PANEL));
+    ui.undo.closest('.toolbars').append(element(TOOLBAR));
+    ui.stage.nextElementSibling.after(element(PANEL));
     ui.app.append(element(DIALOG));
     ui.receipt.before(element(NET));
     for (const el of root.querySelectorAll('[id]')) {
@@ -149,7 +156,10 @@ class FindText {
     } catch (err) {
       this.#unavailable = err?.code === 'needs-simd' ? `${err.message}.` : '';
       // No finder in this copy of Occlude (the single file): no button at all.
-      if (err?.code !== 'needs-simd') ui.find.hidden = true;
+      if (err?.code !== 'needs-simd') {
+        ui.find.hidden = true;
+        ui.findTools.hidden = true;
+      }
     }
     this.#render();
     this.#considerOpened();
@@ -168,7 +178,7 @@ class FindText {
     ui.findText.disabled = state.busy || !state.current || !!this.#unavailable;
     const ready = this.#ready;
     ui.findAuto.disabled = !ready || !!this.#unavailable;
-    ui.findAutoHelp.classList.toggle('visually-hidden', ready);
+    ui.findAutoHelp.textContent = ready ? '' : 'Available once Find text has been used on this device.';
     const d = this.#download;
     ui.findSize.textContent = this.#unavailable
       ? ` ${this.#unavailable}`

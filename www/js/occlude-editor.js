@@ -240,7 +240,9 @@ export class OccludeEditor extends HTMLElement {
    */
   async findText({ signal } = {}) {
     if (!this.#state.current) throw new Error('findText(): open an image first');
-    return (await this.#findText()).find(this.#state.current, { signal, ask: false, throws: true });
+    const text = await this.#findText();
+    if (!text) throw Object.assign(new Error('Find text could not be loaded'), { code: 'text-unavailable' });
+    return text.find(this.#state.current, { signal, ask: false, throws: true });
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -558,7 +560,11 @@ export class OccludeEditor extends HTMLElement {
     try {
       // The page keeps the File (a Blob, disk-backed), not its bytes: they go to the worker
       // and are read again from the File for a preview or an export.
+      // The Find text controls (above the image) load while the file decodes and are in place
+      // before the image shows: the canvas never moves under a finger about to draw.
+      const text = this.#findText();
       const { info: p, bitmap } = await this.#decode(file, signal);
+      await text;
       state.addImage({ width: p.width, height: p.height, bitmap, thumb: makeThumb(bitmap), file, info: p });
       state.setStatus(describeOpen(p));
     } catch (err) {
@@ -700,9 +706,14 @@ export class OccludeEditor extends HTMLElement {
     };
   }
 
-  /** The Find text features (js/find-text.js), imported once: a promise of their controller. */
+  /**
+   * The Find text features (js/find-text.js), imported and attached once: a promise of their
+   * controller, or of null if they cannot load (the rest of the editor works without them).
+   */
   #findText() {
-    this.#text ??= import('./find-text.js').then((m) => m.attachFindText(this.#textHost()));
+    this.#text ??= import('./find-text.js')
+      .then((m) => m.attachFindText(this.#textHost()))
+      .catch(() => null);
     return this.#text;
   }
 
@@ -712,7 +723,6 @@ export class OccludeEditor extends HTMLElement {
       root: this.shadowRoot,
       ui: this.#ui,
       state: this.#state,
-      stylesheet: new URL('../css/find-text.css', import.meta.url).href,
       enqueue: (job) => this.#enqueue(job),
       request: (type, payload, options) => this.#engine.request(type, payload, options),
       restartEngine: (why) => this.#engine.restart(why),
