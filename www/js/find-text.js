@@ -258,8 +258,12 @@ class FindText {
         const found = await host.request('findText', { bytes, options: { background: BACKGROUND } }, { signal: stop, transfer: [bytes], onProgress });
         stop.throwIfAborted();
         host.storageSet(READY_KEY, '1');
-        const added = state.setFound(image.id, found.lines);
         outcome = { lines: found.lines };
+        if (!state.images.includes(image)) {
+          state.setStatus('Find text finished after its image was closed; nothing was added.');
+          return;
+        }
+        const added = state.setFound(image.id, found.lines);
         state.setStatus(`${counter}${this.#summary(found.lines, added)}`);
       } catch (err) {
         outcome = { err };
