@@ -282,7 +282,7 @@ test('Find text: Cancel stops it, adds nothing, and the page still works; the el
       return { lines: lines.length, keys: Object.keys(lines[0]).sort(), boxes: el.boxes.length };
     });
     assert.ok(result.lines > 3, JSON.stringify(result));
-    assert.deepEqual(result.keys, ['confidence', 'height', 'quad', 'width', 'x', 'y']);
+    for (const k of ['confidence', 'height', 'quad', 'width', 'x', 'y']) assert.ok(result.keys.includes(k), `${k} in ${result.keys}`);
     assert.equal(result.boxes, result.lines);
     // Aborted by its signal: rejects with an AbortError, adds nothing.
     const aborted = await page.evaluate(async () => {

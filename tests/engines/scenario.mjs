@@ -10,7 +10,7 @@
 //      checked as in 1), Download as ZIP (unpacked here, the same bytes).
 //   3. Find text: the labelled screenshot of tests/fixtures/text/; the one-time question about
 //      the download answered Continue; suggested boxes added (said so to a screen reader); one
-//      Undo removes them all; a tap removes one.
+//      Undo removes them all, Redo brings them back.
 //   4. offline: load the app from a second server, wait for the service worker to control the
 //      page, stop that server, reload, open, redact and export again.
 // Every wait is bounded. Steps throw with a message saying which step failed and what was seen.
@@ -439,7 +439,7 @@ export async function redactScenario(d, { url, fixturesDir, artifacts, downloads
  * Part 3, Find text: the labelled screenshot (tests/fixtures/text/render.png) opened; Find text
  * pressed; the question about the one-time download shown and answered Continue; the finder
  * downloaded and run in this engine's worker; its boxes added, each said to be suggested; one
- * Undo removes them all, Redo brings them back; a click on one removes it.
+ * Undo removes them all, Redo brings them back.
  */
 export async function findTextScenario(d, { url, fixturesDir, engine }) {
   await openApp(d, url);

@@ -15,9 +15,9 @@
 // Apply to all and templates copy boxes as drawn boxes (their four numbers): the text of
 // another image is elsewhere, so a copied suggestion is the user's choice, not the finder's.
 //
-// Ready for reading (issue 17): a line may carry {text, kind, suggested, why}; a line with
-// `suggested: false` gets no box (the canvas outlines it faintly; a tap covers it), and the
-// safety net names what was read ("a date, 12/03/1961").
+// Ready for reading (issue 17): a line may carry {text, kind, suggested, why, safetyNet}; a line
+// with `suggested: false` gets no box (the canvas outlines it faintly; a tap covers it), and the
+// safety net names what was read (`safetyNet`, e.g. "a date, 12/03/1961", else why and text).
 //
 // The element imports this module while the first image decodes and calls attachFindText(host)
 // (host: #textHost in occlude-editor.js) before that image shows, so the controls above the
@@ -101,6 +101,8 @@ function anySignal(signals) {
 /** How a found line is named in the safety net: what reading said, else where it is. */
 function describeLine(line) {
   const at = `at ${line.x}, ${line.y} (${line.width} × ${line.height} pixels)`;
+  // Reading's own words for what a line holds ("a date, 12/03/1961"), when it gives them.
+  if (line.safetyNet) return `${line.safetyNet}, ${at}`;
   if (line.why && line.text) return `${line.why}, ${line.text}, ${at}`;
   if (line.text) return `“${line.text}”, ${at}`;
   return `A line ${at}`;
