@@ -339,3 +339,52 @@ test('Find text on a 12 MP photo: no long task over 50 ms on the main thread', {
     await server.close();
   }
 });
+
+test('Find text on a case: Export all\'s review names the lines not covered on each image; Cover them and go back', { timeout: 300_000 }, async () => {
+  const { server, context, page, problems } = await app();
+  try {
+    await open(page, RENDER);
+    await open(page, PHOTO);
+    // Image 2 (current), then image 1: each gets its suggestions through the element's method.
+    const counts = await page.evaluate(async () => {
+      const el = document.querySelector('occlude-editor');
+      const second = (await el.findText()).length;
+      el.shadowRoot.querySelector('#strip button.thumb').click();
+      const first = (await el.findText()).length;
+      return { first, second, boxes: el.boxes.length };
+    });
+    assert.ok(counts.first > 50 && counts.second > 3, JSON.stringify(counts));
+    // One suggestion removed on image 1, by keyboard: [ picks the last box, Delete removes it.
+    await page.locator('#canvas').focus();
+    await page.keyboard.press('[');
+    assert.match(await announced(page), /suggested by Find text/);
+    await page.keyboard.press('Delete');
+
+    const exportAll = page.getByRole('button', { name: 'Export all' });
+    const net = page.locator('#net-all');
+    const sendAll = async () => {
+      await exportAll.click();
+      const dialog = page.getByRole('dialog', { name: 'Before you share' });
+      const review = page.getByRole('heading', { name: 'What you will send' });
+      await Promise.race([dialog.waitFor({ state: 'visible', timeout: 120_000 }), review.waitFor({ state: 'visible', timeout: 120_000 })]);
+      if (await dialog.isVisible()) await dialog.getByRole('button', { name: 'Continue' }).click();
+      await review.waitFor({ state: 'visible', timeout: 120_000 });
+      await net.waitFor({ state: 'visible' });
+    };
+    await sendAll();
+    assert.equal(await page.locator('#net-all-title').textContent(), '1 line of text is not covered.');
+    assert.match(await net.locator('li').first().textContent(), /^Image 1: 1 line \(A line at \d+, \d+ /);
+    assert.equal(await page.getByRole('button', { name: 'Download all' }).isEnabled(), true, 'never blocks sending');
+    assert.deepEqual(await axeViolations(page), [], 'axe: Export all\'s review with the safety net');
+
+    await page.getByRole('button', { name: 'Cover them and go back' }).click();
+    assert.match(await statusText(page), /^Covered 1 line on 1 image\. Press Export all/);
+    await sendAll();
+    assert.equal(await page.locator('#net-all-title').textContent(), 'Every line of text Find text found is covered.');
+    assert.equal(await page.getByRole('button', { name: 'Cover them and go back' }).isVisible(), false);
+    assert.deepEqual(problems.filter((p) => !p.includes('Applying inline style violates')), [], 'no page errors');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});

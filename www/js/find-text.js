@@ -72,6 +72,15 @@ const NET = `
   <p class="hint">Find text is a help, not a guarantee: look at the picture for anything it missed. Nothing here stops you downloading the file.</p>
 </div>`;
 
+// The same for Export all's review: every image Find text ran on, in one place.
+const NET_ALL = `
+<div id="net-all" class="net" role="group" aria-labelledby="net-all-title" hidden>
+  <p id="net-all-title" class="net-title"></p>
+  <ul id="net-all-list" class="net-list"></ul>
+  <div class="actions"><button id="net-all-cover" type="button">Cover them and go back</button></div>
+  <p class="hint">Find text is a help, not a guarantee: look at each picture for anything it missed. Nothing here stops you sending the files.</p>
+</div>`;
+
 function element(html) {
   const t = document.createElement('template');
   t.innerHTML = html.trim();
@@ -119,6 +128,7 @@ class FindText {
   /** Images already considered for "Find text when an image opens". */
   #seen = new Set();
   #shownReview = null;
+  #shownBatch = null;
 
   constructor(host) {
     this.#host = host;
@@ -172,6 +182,8 @@ class FindText {
     if (['image', 'busy', 'screen'].includes(what)) this.#render();
     if (this.#state.screen === 'review' && this.#state.review !== this.#shownReview) this.#renderNet();
     if (this.#state.screen !== 'review') this.#shownReview = null;
+    if (this.#state.screen === 'review-all' && this.#state.batch !== this.#shownBatch) this.#renderNetAll();
+    if (this.#state.screen !== 'review-all') this.#shownBatch = null;
   }
 
   #render() {
@@ -330,6 +342,66 @@ class FindText {
     ui.netCover.hidden = n === 0;
     ui.netMap.hidden = n === 0;
     if (n > 0) this.#drawMap(image, open);
+  }
+
+  /**
+   * Export all's review: the lines not covered on each image Find text ran on. Its place is
+   * the case module's list of files (that module attaches after this one, so it is found here).
+   */
+  #renderNetAll() {
+    const batch = this.#state.batch;
+    this.#shownBatch = batch;
+    if (!this.#ui.netAll) {
+      const list = this.#host.root.getElementById('batch-list');
+      if (!list) return;
+      list.before(element(NET_ALL));
+      for (const id of ['net-all', 'net-all-title', 'net-all-list', 'net-all-cover']) this.#ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = this.#host.root.getElementById(id);
+      this.#ui.netAllCover.addEventListener('click', () => this.#coverAll());
+    }
+    const ui = this.#ui;
+    const ran = (batch?.items ?? []).filter((it) => it.image.found);
+    ui.netAll.hidden = ran.length === 0;
+    if (!ran.length) return;
+    const open = ran.map((it) => ({ it, open: this.#state.uncovered(it.image, 'suggested') })).filter((x) => x.open.length);
+    const n = open.reduce((s, x) => s + x.open.length, 0);
+    ui.netAll.classList.toggle('warn', n > 0);
+    ui.netAllTitle.textContent =
+      n > 0 ? `${plural(n, 'line')} of text ${n === 1 ? 'is' : 'are'} not covered.` : 'Every line of text Find text found is covered.';
+    ui.netAllList.replaceChildren(
+      ...open.map(({ it, open }) =>
+        Object.assign(document.createElement('li'), {
+          textContent: `Image ${it.index}: ${plural(open.length, 'line')} (${open
+            .slice(0, 3)
+            .map(({ line }) => describeLine(line))
+            .join('; ')}${open.length > 3 ? '; …' : ''}).`,
+        }),
+      ),
+    );
+    ui.netAllCover.hidden = n === 0;
+  }
+
+  /** Cover them on Export all's review: boxes on every image (one undo step each), then back to editing. */
+  #coverAll() {
+    const state = this.#state;
+    const images = (state.batch?.items ?? []).map((it) => it.image).filter((im) => im.found && state.images.includes(im));
+    let lines = 0;
+    let covered = 0;
+    let first = null;
+    for (const image of images) {
+      const open = state.uncovered(image, 'suggested');
+      if (!open.length) continue;
+      state.coverLines(
+        open.map(({ index }) => index),
+        { imageId: image.id },
+      );
+      lines += open.length;
+      covered++;
+      first ??= image;
+    }
+    if (!first) return;
+    state.selectImage(first.id);
+    state.setStatus(`Covered ${plural(lines, 'line')} on ${plural(covered, 'image')}. Press Export all to make the files again.`);
+    this.#host.root.getElementById('export-all')?.focus();
   }
 
   /** A small map of the image: its boxes in grey, the lines not covered in red. */
