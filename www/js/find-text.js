@@ -164,6 +164,9 @@ class FindText {
     ui.netCover.addEventListener('click', () => this.#coverThem());
     this.#state.subscribe((what) => this.#changed(what));
     try {
+      // With no origin (the single file opened from file://) there is no finder to fetch, and
+      // its CSP forbids the attempt: no button, and no request.
+      if (!/^https?:$/.test(new URL(import.meta.url).protocol)) throw Object.assign(new Error('no origin'), { code: 'text-unavailable' });
       this.#download = await findTextDownload();
     } catch (err) {
       this.#unavailable = err?.code === 'needs-simd' ? `${err.message}.` : '';
