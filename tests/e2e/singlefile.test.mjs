@@ -92,6 +92,11 @@ test('the single file leaves the text finder out, and its engine says so with co
     assert.equal(reply.ok, false);
     assert.equal(reply.error.code, 'text-unavailable');
     assert.match(reply.error.message, /Find text needs the installed or served app/);
+    // The page offers no Find text here, and tries to fetch nothing for it (its CSP would refuse).
+    await page.locator('#file').setInputFiles({ name: 'Jane Doe.png', mimeType: 'image/png', buffer: readFileSync(join(ROOT, 'tests', 'fixtures', 'png-rgb8.png')) });
+    await page.locator('#canvas').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await page.getByRole('button', { name: 'Find text' }).count(), 0, 'no Find text button in the single file');
+    assert.equal(await page.locator('#find-tools').isHidden(), true);
     assert.deepEqual(problems, [], 'no page errors');
   } finally {
     await context.close();

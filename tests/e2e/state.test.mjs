@@ -247,3 +247,52 @@ test('templates and the offer: held in the state, each image offered once', () =
   state.setOffer(null);
   assert.deepEqual(heard, ['templates', 'offer', 'offer']);
 });
+
+test('Find text: suggested boxes in one step, not over covered lines; an edit makes a box drawn; lines left clear', async () => {
+  const { state, heard } = withImage();
+  state.addBoxes([box(0, 0, 50, 10)]); // the user's own box over the first line
+  heard.length = 0;
+  const lines = [
+    { x: 2, y: 1, width: 40, height: 8, quad: null, confidence: 0.9 },
+    { x: 10, y: 30, width: 30, height: 8, quad: null, confidence: 0.8 },
+    { x: 10, y: 50, width: 30, height: 8, quad: null, confidence: 0.8, text: 'IOP 14', kind: 'clinical', suggested: false, why: 'clinical: IOP' },
+    { x: 60, y: 60, width: 20, height: 10, quad: null, confidence: 0.7 },
+  ];
+  assert.equal(state.setFound(state.currentId, lines), 2, 'covered and left-clear lines get no box');
+  assert.deepEqual(heard, ['add']);
+  assert.deepEqual(state.current.boxes.map((b) => !!b.suggested), [false, true, true]);
+  assert.deepEqual(state.rects()[1], { x: 10, y: 30, width: 30, height: 8 }, 'rects() drops the mark');
+  assert.deepEqual(state.uncovered().map((u) => u.index), [2], 'only the line left clear is uncovered');
+  assert.deepEqual(state.uncovered(state.current, 'suggested'), [], 'the safety net ignores lines left clear on purpose');
+  state.undo();
+  assert.equal(state.current.boxes.length, 1, 'one undo removes every suggested box');
+  assert.deepEqual(state.uncovered(state.current, 'suggested').map((u) => u.index), [1, 3]);
+  state.redo();
+  assert.equal(state.current.boxes.filter((b) => b.suggested).length, 2, 'redo brings them back, still suggested');
+  state.changeBox(2, { x: 58, y: 58, width: 22, height: 12 });
+  assert.equal(state.current.boxes[2].suggested, undefined, 'a moved suggestion is a drawn box');
+  state.deleteBox(1);
+  assert.deepEqual(state.uncovered(state.current, 'suggested').map((u) => u.index), [1]);
+  state.coverLines([1, 2]);
+  assert.deepEqual(state.uncovered(), [], 'covering lines: suggested boxes over them');
+  assert.equal(state.current.boxes.filter((b) => b.suggested).length, 2);
+  state.undo();
+  assert.equal(state.uncovered().length, 2, 'covering is one undo step');
+  // Found again: nothing doubled.
+  state.redo();
+  assert.equal(state.setFound(state.currentId, lines), 0);
+});
+
+test('cover.js: 90 % of a line covered by the union of boxes counts as covered', async () => {
+  const { coveredFraction, isCovered } = await import('../../www/js/cover.js');
+  const line = { x: 0, y: 0, width: 100, height: 10 };
+  assert.equal(coveredFraction(line, []), 0);
+  assert.equal(coveredFraction(line, [{ x: -5, y: -5, width: 200, height: 50 }]), 1);
+  assert.equal(coveredFraction(line, [{ x: 0, y: 0, width: 50, height: 10 }]), 0.5);
+  // Two overlapping halves: the union, not the sum.
+  assert.equal(coveredFraction(line, [{ x: 0, y: 0, width: 60, height: 10 }, { x: 40, y: 0, width: 60, height: 10 }]), 1);
+  assert.equal(coveredFraction(line, [{ x: 0, y: 0, width: 60, height: 5 }, { x: 0, y: 0, width: 60, height: 10 }]), 0.6);
+  assert.equal(isCovered(line, [{ x: 0, y: 0, width: 90, height: 10 }]), true);
+  assert.equal(isCovered(line, [{ x: 0, y: 0, width: 89, height: 10 }]), false);
+  assert.equal(isCovered(line, [{ x: 0, y: 0, width: 50, height: 10 }, { x: 50, y: 1, width: 50, height: 9 }]), true, '95 %');
+});

@@ -6,7 +6,7 @@
 //   node tests/engines/run.mjs                    # all three
 //   node tests/engines/run.mjs firefox webkit     # some
 // Needs a built dist/ (tools/build) and the browsers and drivers (tools/engines-setup).
-// OCCLUDE_DIST picks another built copy; ENGINE_TIMEOUT_S bounds each engine (default 150).
+// OCCLUDE_DIST picks another built copy; ENGINE_TIMEOUT_S bounds each engine (default 300: Find text downloads and runs the finder).
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,13 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { serve } from '../../tools/serve.mjs';
 import { Driver, ENGINES } from './webdriver.mjs';
-import { caseScenario, offlineScenario, redactScenario } from './scenario.mjs';
+import { caseScenario, findTextScenario, offlineScenario, redactScenario } from './scenario.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.OCCLUDE_DIST || join(ROOT, 'dist');
 const FIXTURES = join(ROOT, 'tests', 'fixtures');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'engines');
-const ENGINE_TIMEOUT_MS = Number(process.env.ENGINE_TIMEOUT_S || 150) * 1000;
+const ENGINE_TIMEOUT_MS = Number(process.env.ENGINE_TIMEOUT_S || 300) * 1000;
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(ENGINES);
 for (const e of wanted) {
@@ -87,6 +87,7 @@ async function runEngine(engine, server) {
       engine,
     });
     steps.case = await caseScenario(d, { url: server.url, fixturesDir: FIXTURES, artifacts: ARTIFACTS, downloads, engine });
+    steps.findText = await findTextScenario(d, { url: server.url, fixturesDir: FIXTURES, engine });
     steps.offline = await offlineScenario(d, { root: DIST, fixturesDir: FIXTURES, artifacts: ARTIFACTS, downloads, engine });
   })();
   const watchdog = new Promise((_, no) => {

@@ -8,6 +8,10 @@
 // over the state's boxes until the pointer is lifted, then sent as one intent, so one drag is
 // one undo step and a cancelled drag leaves nothing behind), a pinch, and the canvas layout.
 // It redraws whenever the state changes.
+//
+// Find text's boxes (`suggested`) are filled like any box, since they will be burned, and
+// outlined with amber dashes; a tap on one removes it (a drag moves it and makes it a drawn
+// box). Lines Find text found that no box covers are outlined faintly; a tap on one covers it.
 
 const MIN_DRAG_PX = 3; // on screen: anything smaller is a tap, not a box
 const MAX_ZOOM_PX = 32; // at most 32 CSS px per image pixel
@@ -15,6 +19,9 @@ const ZOOM_STEP = 1.5;
 const HANDLE_TOUCH = 22; // hit radius in CSS px for a finger (a 44-px target)
 const HANDLE_MOUSE = 9;
 const MAX_BACKING_PIXELS = 16_000_000; // iOS Safari refuses canvases over 16.7 M pixels
+/** The outline of a suggested box (amber dashes, over white) and of a found line left uncovered. */
+export const SUGGESTED_COLOUR = '#e08a00';
+const UNCOVERED_COLOUR = 'rgba(140, 60, 200, 0.85)';
 /** State changes that replace the boxes under a drag in flight: the drag is dropped. */
 const REPLACING = new Set(['image', 'undo', 'redo', 'clear', 'delete']);
 
@@ -76,7 +83,7 @@ export class Editor {
       return;
     }
     if (what === 'view' && this.gesture) this.#requestDraw();
-    else if (['view', 'settings', 'select', 'add', 'move', 'resize', 'delete', 'clear', 'undo', 'redo', 'preview'].includes(what)) this.draw();
+    else if (['view', 'settings', 'select', 'add', 'move', 'resize', 'delete', 'clear', 'undo', 'redo', 'preview', 'found'].includes(what)) this.draw();
   }
 
   // ---- layout ----------------------------------------------------------------------------
@@ -271,6 +278,14 @@ export class Editor {
     return -1;
   }
 
+  /** The index (in `found.lines`) of the uncovered found line under image point `q`, or -1. */
+  #hitUncovered(q) {
+    for (const { line, index } of this.state.uncovered(this.doc)) {
+      if (q.x >= line.x && q.x <= line.x + line.width && q.y >= line.y && q.y <= line.y + line.height) return index;
+    }
+    return -1;
+  }
+
   #down(e) {
     if (!this.doc?.view) return;
     if (e.pointerType === 'mouse' && e.button !== 0 && e.button !== 1) return;
@@ -380,10 +395,18 @@ export class Editor {
           this.state.addBoxes([box]);
           return;
         }
-      } else if (doc.selected >= 0) {
-        // A tap on the image outside every box: deselect.
-        this.state.select(-1);
-        return;
+      } else {
+        // A tap on a found line no box covers: cover it.
+        const line = this.#hitUncovered(this.#toImage(p));
+        if (line >= 0) {
+          this.state.coverLines([line]);
+          return;
+        }
+        if (doc.selected >= 0) {
+          // A tap on the image outside every box: deselect.
+          this.state.select(-1);
+          return;
+        }
       }
       this.draw();
       return;
@@ -393,6 +416,9 @@ export class Editor {
     const now = a.now;
     if (now.x !== was.x || now.y !== was.y || now.width !== was.width || now.height !== was.height) {
       this.state.changeBox(a.index, now, { resize: a.kind === 'resize' });
+    } else if (a.kind === 'move' && was.suggested) {
+      // A tap on a suggested box removes it (one undo step).
+      this.state.deleteBox(a.index);
     } else {
       this.state.select(a.index);
     }
@@ -534,9 +560,38 @@ export class Editor {
       drawing = wholePixels(a.p0, a.p1, doc.width, doc.height);
       if (drawing) all.push(drawing);
     }
+    // Found lines no box covers: a faint outline each (none while a box is held: it is moving).
+    if (doc.found && !(held >= 0)) {
+      ctx.save();
+      ctx.lineWidth = Math.max(1, dpr);
+      ctx.strokeStyle = UNCOVERED_COLOUR;
+      ctx.setLineDash([2 * dpr, 3 * dpr]);
+      for (const { line } of this.state.uncovered(doc)) {
+        const r = this.#deviceRect(line);
+        ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+      }
+      ctx.restore();
+    }
     for (const b of all) {
       const r = this.#deviceRect(b);
       ctx.fillRect(r.x, r.y, r.w, r.h);
+    }
+    // Suggested boxes: amber dashes over white, just outside the box (one path each colour).
+    const suggested = boxes.filter((b, i) => b.suggested && i !== selected);
+    if (suggested.length) {
+      ctx.save();
+      ctx.lineWidth = 2 * dpr;
+      for (const [colour, dash] of [['#ffffff', []], [SUGGESTED_COLOUR, [5 * dpr, 3 * dpr]]]) {
+        ctx.beginPath();
+        for (const b of suggested) {
+          const r = this.#deviceRect(b);
+          ctx.rect(r.x - dpr, r.y - dpr, r.w + 2 * dpr, r.h + 2 * dpr);
+        }
+        ctx.strokeStyle = colour;
+        ctx.setLineDash(dash);
+        ctx.stroke();
+      }
+      ctx.restore();
     }
     const outline = (b, dashed) => {
       const r = this.#deviceRect(b);

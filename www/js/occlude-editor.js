@@ -5,12 +5,15 @@
 //
 // Attributes: fill (#RRGGBB, default #000000), format (auto | png | jpeg, default auto),
 // quality (JPEG, 50–100, default 90).
-// Method: async openFile(file) — opens a File or Blob as one more image.
+// Methods: async openFile(file) — opens a File or Blob as one more image;
+// async findText({signal}) — Find text on the current image: adds its suggested boxes (one undo
+// step) and resolves with the lines found (js/find-text.js; no question about the download).
 // Event: `occlude-export` (bubbles, composed) with detail {blob, name, report} after each export
 // (Export all: one per file; a file with no boxes only once the user chose to send it as is).
 //
 // The case features (Apply to all, templates, Export all: js/case.js) are a module of their
-// own, imported when the first image opens, so the first load stays small.
+// own, imported when the first image opens, so the first load stays small; so are the Find text
+// features (js/find-text.js).
 
 import { Editor } from './editor.js';
 import { EditorState } from './state.js';
@@ -184,6 +187,8 @@ export class OccludeEditor extends HTMLElement {
   /** The case features, imported with the first image (a promise of their controller). */
   #case = null;
   #caseImport = null;
+  /** The Find text features, imported with the first image (a promise of their controller). */
+  #text = null;
   /** The practice's templates.json as bytes, or null (read once, at start). */
   #practice = null;
   /** Images whose preview is being decoded. */
@@ -225,6 +230,20 @@ export class OccludeEditor extends HTMLElement {
   /** Opens a File or Blob as one more image; resolves once it is shown (or has failed). */
   async openFile(file) {
     return this.#openFiles([file]);
+  }
+
+  /**
+   * Find text on the current image, as the Find text button does but without asking about the
+   * download: adds a suggested box for each line found (one undo step) and resolves with the
+   * lines [{x, y, width, height, quad, confidence}]. Rejects when no image is open, when the
+   * signal (or Cancel) stops it (AbortError), or with the finder's error and its `code`.
+   * @param {{signal?: AbortSignal}} [options]
+   */
+  async findText({ signal } = {}) {
+    if (!this.#state.current) throw new Error('findText(): open an image first');
+    const text = await this.#findText();
+    if (!text) throw Object.assign(new Error('Find text could not be loaded'), { code: 'text-unavailable' });
+    return text.find(this.#state.current, { signal, ask: false, throws: true });
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -359,6 +378,7 @@ export class OccludeEditor extends HTMLElement {
     if (what === 'image') {
       this.#ensurePreview();
       if (state.images.length && !this.#case) this.#case = this.#caseModule().then((m) => m?.attachCase(this.#caseHost()));
+      if (state.images.length) this.#findText();
     }
   }
 
@@ -386,12 +406,13 @@ export class OccludeEditor extends HTMLElement {
     if (!['add', 'delete', 'clear', 'undo', 'redo', 'move', 'resize', 'select'].includes(what)) return;
     const image = this.#state.current;
     const n = image.boxes.length;
+    const suggested = image.boxes.filter((b) => b.suggested).length;
     let say;
     if (image.selected >= 0) {
       const b = image.boxes[image.selected];
-      say = `Box ${image.selected + 1} of ${n}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
+      say = `Box ${image.selected + 1} of ${n}${b.suggested ? ', suggested by Find text' : ''}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
     } else {
-      say = `${n} ${n === 1 ? 'box' : 'boxes'}.`;
+      say = `${n} ${n === 1 ? 'box' : 'boxes'}${suggested ? `, ${suggested} suggested by Find text` : ''}.`;
     }
     if (what === 'delete') say = `Box deleted. ${say}`;
     if (what === 'clear') say = 'All boxes cleared.';
@@ -540,11 +561,12 @@ export class OccludeEditor extends HTMLElement {
     try {
       // The page keeps the File (a Blob, disk-backed), not its bytes: they go to the worker
       // and are read again from the File for a preview or an export.
-      // The case module (its toolbar sits above the image) loads while the file decodes and is
-      // in place before the image shows: the canvas never moves under a finger about to draw.
-      const caseModule = this.#caseModule();
+      // The case module and the Find text controls (both above the image) load while the file
+      // decodes and are in place before the image shows: the canvas never moves under a finger
+      // about to draw.
+      const modules = Promise.all([this.#caseModule(), this.#findText()]);
       const { info: p, bitmap } = await this.#decode(file, signal);
-      await caseModule;
+      await modules;
       state.addImage({ width: p.width, height: p.height, bitmap, thumb: makeThumb(bitmap), file, info: p });
       state.setStatus(describeOpen(p));
     } catch (err) {
@@ -689,6 +711,33 @@ export class OccludeEditor extends HTMLElement {
       emitExport: (detail) => this.dispatchEvent(new CustomEvent('occlude-export', { bubbles: true, composed: true, detail })),
       save: (blob, name) => this.#save(blob, name),
       canShare,
+    };
+  }
+
+  /**
+   * The Find text features (js/find-text.js), imported and attached once: a promise of their
+   * controller, or of null if they cannot load (the rest of the editor works without them).
+   */
+  #findText() {
+    this.#text ??= import('./find-text.js')
+      .then((m) => m.attachFindText(this.#textHost()))
+      .catch(() => null);
+    return this.#text;
+  }
+
+  /** What the Find text features may use of the element. */
+  #textHost() {
+    return {
+      root: this.shadowRoot,
+      ui: this.#ui,
+      state: this.#state,
+      enqueue: (job) => this.#enqueue(job),
+      request: (type, payload, options) => this.#engine.request(type, payload, options),
+      restartEngine: (why) => this.#engine.restart(why),
+      failure: (err, doing) => this.#failure(err, doing),
+      exportCurrent: () => this.#export(),
+      storageGet,
+      storageSet,
     };
   }
 

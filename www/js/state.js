@@ -24,12 +24,33 @@
 //
 // Listeners (`subscribe`) are called after every change with what changed: 'image' (opened,
 // closed or switched), 'add', 'delete', 'clear', 'move', 'resize', 'select', 'undo', 'redo',
-// 'view', 'settings', 'screen', 'busy', 'status', 'preview', 'templates', 'offer', 'batch'. No DOM here:
-// it runs in Node for its tests.
+// 'view', 'settings', 'screen', 'busy', 'status', 'preview', 'templates', 'offer', 'batch', 'found'.
+// No DOM here: it runs in Node for its tests.
+//
+// Find text (js/find-text.js) adds boxes marked `suggested: true`: ordinary boxes (exported,
+// undone, copied like any other) that the canvas draws with a dashed outline and that a tap
+// removes. Editing one (a move or a resize) makes it a drawn box. What the finder found is kept
+// per image (`found`, not part of the undo history), so the canvas can show the lines left
+// uncovered and the review can say which are not covered (cover.js).
+
+import { suggestedBox, uncoveredLines } from './cover.js';
 
 export const UNDO_LIMIT = 200;
 
-/** @typedef {{x: number, y: number, width: number, height: number}} Box  full-resolution whole pixels of the image as seen */
+/** @typedef {{x: number, y: number, width: number, height: number, suggested?: boolean}} Box  full-resolution whole pixels of the image as seen; `suggested`: added by Find text and not edited since */
+/**
+ * @typedef {object} FoundLine  a line of text Find text found (the worker's, as is)
+ * @property {number} x
+ * @property {number} y
+ * @property {number} width
+ * @property {number} height
+ * @property {number[][]|null} [quad]
+ * @property {number} [confidence]
+ * @property {string} [text]       with reading (issue 17): what it read
+ * @property {'identifier'|'clinical'|'other'} [kind]
+ * @property {boolean} [suggested] with reading: false for a line left clear on purpose (not boxed)
+ * @property {string} [why]        with reading: plain words ("a date", "an NHS number")
+ */
 /** @typedef {{scale: number, ox: number, oy: number, fit: boolean}} View  CSS px per image pixel and offset */
 /**
  * @typedef {object} OpenImage
@@ -46,6 +67,7 @@ export const UNDO_LIMIT = 200;
  * @property {{boxes: Box[], selected: number}[]} undo
  * @property {{boxes: Box[], selected: number}[]} redo
  * @property {View|null} view  null until first laid out
+ * @property {{lines: FoundLine[]}|null} found  what Find text found on it (null: it has not run)
  */
 
 const copyBoxes = (boxes) => boxes.map((b) => ({ ...b }));
@@ -103,7 +125,7 @@ export class EditorState {
 
   /** Adds an opened image and makes it the current one, on the edit screen. */
   addImage({ width, height, bitmap = null, thumb = null, file = null, info = {} }) {
-    const image = { id: this.#nextId++, width, height, bitmap, thumb, file, info, boxes: [], selected: -1, undo: [], redo: [], view: null, offered: false };
+    const image = { id: this.#nextId++, width, height, bitmap, thumb, file, info, boxes: [], selected: -1, undo: [], redo: [], view: null, offered: false, found: null };
     this.images.push(image);
     this.#show(image);
     return image;
@@ -199,10 +221,49 @@ export class EditorState {
     if (!image || i < 0 || i >= image.boxes.length || sameBox(image.boxes[i], box)) return;
     const continuing = keys && this.#keyStep?.image === image && this.#keyStep.index === i;
     if (!continuing) this.#step(image);
-    image.boxes[i] = { ...image.boxes[i], ...box };
+    // An edited suggestion is the user's own box from now on.
+    const { suggested, ...edited } = { ...image.boxes[i], ...box };
+    image.boxes[i] = edited;
     image.selected = i;
     this.#keyStep = keys ? { image, index: i } : null;
     this.#emit(resize ? 'resize' : 'move');
+  }
+
+  /**
+   * Find text's result for the open image `imageId`: keeps the lines it found and adds, in one
+   * undo step, a suggested box for each line it suggests covering (every line, unless reading
+   * said `suggested: false`) that boxes do not cover already. Returns the number of boxes added.
+   */
+  setFound(imageId, lines) {
+    const image = this.image(imageId);
+    if (!image) return 0;
+    image.found = { lines: lines.map((l) => ({ ...l })) };
+    const add = uncoveredLines(image.found.lines, image.boxes, 'suggested').map(({ line }) => suggestedBox(line));
+    if (!add.length) {
+      this.#emit('found');
+      return 0;
+    }
+    this.#step(image);
+    image.boxes.push(...add);
+    image.selected = -1;
+    this.#emit('add');
+    return add.length;
+  }
+
+  /** Covers found lines of the open image `imageId` (by their index in `found.lines`) with suggested boxes, in one undo step. */
+  coverLines(indices, { imageId = this.currentId } = {}) {
+    const image = this.image(imageId);
+    const lines = indices.map((i) => image?.found?.lines[i]).filter(Boolean);
+    if (!lines.length) return;
+    this.#step(image);
+    image.boxes.push(...lines.map(suggestedBox));
+    image.selected = -1;
+    this.#emit('add');
+  }
+
+  /** The found lines of an image (the current one by default) that its boxes leave uncovered: [{line, index}]. */
+  uncovered(image = this.current, which = 'all') {
+    return image?.found ? uncoveredLines(image.found.lines, image.boxes, which) : [];
   }
 
   /** Deletes box `i` of the current image (by default the selected one). */
