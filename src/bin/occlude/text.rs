@@ -288,7 +288,7 @@ pub fn text(args: &[String]) -> Result<(), String> {
         }
     );
     if found.readings.is_some() {
-        println!("box X,Y,W,H (as --box takes it), suggested or clear, kind: why, text read:");
+        println!("box X,Y,W,H (as --box takes it), suggested or clear, kind (why), text read:");
     } else {
         println!("box X,Y,W,H (as --box takes it), confidence, corners when tilted:");
     }
@@ -296,7 +296,7 @@ pub fn text(args: &[String]) -> Result<(), String> {
         let b = l.bbox;
         if let Some(r) = found.reading(i) {
             println!(
-                "  {},{},{},{}  {}  {}: {}  {:?}",
+                "  {},{},{},{}  {}  {} ({})  {:?}",
                 b.x,
                 b.y,
                 b.width,
