@@ -54,7 +54,7 @@ fn spans_compact<S: serde::Serializer>(
 
 /// Whether a line is suggested: with a reading, unless confidently clinical; without, always.
 pub fn suggested(reading: Option<&LineReading>) -> bool {
-    reading.is_none_or(|r| r.kind != Kind::Clinical.as_str())
+    reading.map_or(true, |r| r.kind != Kind::Clinical.as_str())
 }
 
 /// The `why` of a verdict, as [`LineReading::why`] gives it.

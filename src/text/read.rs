@@ -675,7 +675,7 @@ fn assemble(reader: &Reader, chars: &[Char], width: f32, corners: [[f32; 2]; 4])
         reader
             .symbols
             .get(c.text)
-            .is_none_or(|s| s.trim().is_empty())
+            .map_or(true, |s| s.trim().is_empty())
     };
     let a = chars
         .iter()
