@@ -10,8 +10,9 @@
 //! Identifier rules run separately and win: this module only says whether a line would be
 //! clinical if nothing identifying were found in it.
 
+use super::model::Topic;
 use super::tokens::Tok;
-use super::{vocab, Topic};
+use super::vocab;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Explained {

@@ -9,9 +9,13 @@
 //! - a bare fraction ("6/9") is an acuity when the line left of it or above it says VA, RE…
 
 use super::clinical::{has_fraction_context, Explained};
+use super::find;
 use super::geometry::{above, below, left_of, right_of};
+use super::labels;
+use super::line::Read;
+use super::model::{Hit, Label, PxBox, Why};
 use super::tokens::Tok;
-use super::{find, labels, vocab, Hit, Label, PxBox, Read, Why};
+use super::vocab;
 
 fn whole(r: &Read) -> std::ops::Range<usize> {
     0..r.folded.chars.len()

@@ -12,7 +12,7 @@
 //! characters on its own: "Jane Doe" covers "DOE, JANE" and a lone "Doe" in a footer.
 
 use super::fold::Folded;
-use super::{merged, Line};
+use super::model::{merged, Line};
 use std::ops::Range;
 
 /// One comparable character and the folded characters it stands for.
@@ -184,7 +184,7 @@ pub(super) fn comparable_word(word: &str) -> Vec<char> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::PxBox;
+    use super::super::model::PxBox;
     use super::*;
 
     fn lines(texts: &[&str]) -> Vec<Line> {

@@ -1,6 +1,6 @@
 //! Boxes: which line is right of, left of, below or above another.
 
-use super::PxBox;
+use super::model::PxBox;
 
 fn valid(b: &PxBox) -> bool {
     [b.x, b.y, b.w, b.h].iter().all(|v| v.is_finite()) && b.w > 0.0 && b.h > 0.0

@@ -5,8 +5,9 @@
 //! line an identifier; the rules never make a line clinical.
 
 use super::fold::Folded;
+use super::model::{Hit, Why};
 use super::tokens::{span, Tok};
-use super::{vocab, Hit, Why};
+use super::vocab;
 
 pub(super) fn scan(f: &Folded, t: &[Tok]) -> Vec<Hit> {
     let mut hits = Vec::new();

@@ -2,9 +2,9 @@
 //! and address here is invented (phone numbers are from Ofcom's drama ranges; 943 476 5919
 //! is the NHS's own example number; ZX is not a UK postcode area).
 
-use super::super::fold::Folded;
-use super::super::tokens::tokenize;
-use super::*;
+use crate::text::classify::fold::Folded;
+use crate::text::classify::ident::*;
+use crate::text::classify::tokens::tokenize;
 
 fn found(s: &str) -> Vec<(Why, String)> {
     let f = Folded::new(s);

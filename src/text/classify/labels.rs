@@ -6,8 +6,9 @@
 //! or just below (found in `context`, from the boxes). "Scan Name:" is not a label: a label
 //! right after a clinical word is part of a clinical phrase.
 
+use super::model::{Hit, Label, Why};
 use super::tokens::{span, Tok};
-use super::{vocab, Hit, Label, Why};
+use super::vocab;
 
 /// Label phrases, longest first within a label so that "patient id" wins over "patient".
 /// Words are compared with the token's stem (lower case, no possessive 's); dots and

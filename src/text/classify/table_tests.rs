@@ -15,7 +15,8 @@
 //! upper bound: real reports read by the real recogniser will show words the vocabulary
 //! lacks (they are then covered, the safe side).
 
-use super::*;
+use crate::text::classify::decide::*;
+use crate::text::classify::model::*;
 
 /// I: identifier (must be suggested); C: clinical (should be left); O: other (must be suggested).
 type Row = (char, &'static str);

@@ -1,7 +1,9 @@
 //! `classify` as a whole: the traps, the rules that need several lines, confidence,
 //! and odd input. Every person, practice, place and number here is invented.
 
-use super::*;
+use crate::text::classify::decide::*;
+use crate::text::classify::find::find_occurrences;
+use crate::text::classify::model::*;
 
 /// A line at (x, y), 20 px high, about 9 px a character.
 fn at(text: &str, x: f32, y: f32) -> Line {

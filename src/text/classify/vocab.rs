@@ -9,7 +9,7 @@
 //!
 //! All entries are lower case, compared with the folded, lower-cased word (µm → um).
 
-use super::Topic;
+use super::model::Topic;
 
 /// Clinical words by topic. The first topic a line's words show, in `Topic::PRIORITY`
 /// order, names why the line was left uncovered.
