@@ -5,6 +5,7 @@
 // a missed target, and no time is asserted anywhere.
 //
 //   node tools/bench-read.mjs [--set DIR] [--skip-native] [--skip-chromium]
+//   (--skip-native keeps the native tables of the last run and measures Chromium again)
 //
 // Native: `occlude text --json` (target/release/occlude if built, else target/debug/occlude;
 // OCCLUDE_BIN overrides) on every image, weights from target/models/. Suggested boxes are the
@@ -159,7 +160,14 @@ async function main() {
   const held = JSON.parse(readFileSync(join(SET, 'heldout.json'), 'utf8'));
   const wrong = [];
   let section = [START, '## Reading the text (issue 17): finder → reader → classifier', '', `Measured ${new Date().toISOString().slice(0, 10)} by \`node tools/bench-read.mjs\` (machine shared with other builds).`, ''];
-  if (!args.includes('--skip-native')) {
+  const file = join(ROOT, 'BENCH_RESULTS.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (args.includes('--skip-native')) {
+    // Keep the native tables of the last run (only Chromium is measured again).
+    const i = old.indexOf(START);
+    const j = old.indexOf('### In Chromium', i);
+    if (i >= 0 && j > i) section = [old.slice(i, j).trimEnd(), ''];
+  } else {
     const a = table(native(set, 'set', wrong));
     const b = table(native(held, 'held-out', wrong));
     section.push(
@@ -196,8 +204,6 @@ async function main() {
     '',
     END,
   );
-  const file = join(ROOT, 'BENCH_RESULTS.md');
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const text = section.join('\n');
   const i = old.indexOf(START);
   const j = old.indexOf(END);
