@@ -41,6 +41,10 @@ pub use inventory::{
     Comments, ExifSummary, IccSummary, Inventory, NamedValue, TextChunk, Thumbnail,
 };
 pub use pipeline::inspect::{inspect, preview, Inspection, Preview};
+#[cfg(feature = "text")]
+pub use pipeline::read::{
+    check_words, cover_text, load_reader, CoverHit, CoverLine, Covered, LineReading,
+};
 pub use pipeline::redact::{
     copy_as_is, redact, redact_timed, Options, Path, Redaction, Report, Timings,
 };
@@ -48,5 +52,7 @@ pub use pipeline::redact::{
 pub use pipeline::text::{find_text_in_file, load_model, TextFound, TextImage, TextOptions};
 pub use pipeline::warm_up::warm_up;
 #[cfg(feature = "text")]
-pub use text::{Mode as TextMode, Model as TextModel, Stats as TextStats, TextLine};
+pub use text::{
+    Mode as TextMode, Model as TextModel, Reader as TextReader, Stats as TextStats, TextLine,
+};
 pub use verify::Verification;

@@ -260,6 +260,72 @@ thread_local! {
     /// The detector, loaded once per instance by [`load_text_model`] (a worker runs one).
     static TEXT_MODEL: std::cell::RefCell<Option<crate::text::Model>> =
         const { std::cell::RefCell::new(None) };
+    /// The recogniser, loaded once per instance by [`load_text_reader`].
+    static TEXT_READER: std::cell::RefCell<Option<crate::text::Reader>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Loads the text reader from the bytes of `models/ppocrv5_rec.onnx` and the text of
+/// `models/ppocr_keys_v5.txt`, and keeps it for every later [`TextImage::find`] asked to read.
+/// Damaged or other bytes fail with the code `text-reader-model`.
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub fn load_text_reader(rec: Vec<u8>, keys: &str) -> Result<(), JsValue> {
+    let reader = crate::pipeline::read::load_reader(rec, keys).map_err(js_error)?;
+    TEXT_READER.with(|m| match m.try_borrow_mut() {
+        Ok(mut slot) => {
+            *slot = Some(reader);
+            Ok(())
+        }
+        Err(_) => Err(bad_request(
+            "the text reader cannot be replaced while it runs",
+        )),
+    })
+}
+
+/// Whether [`load_text_reader`] has succeeded in this instance.
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub fn text_reader_loaded() -> bool {
+    TEXT_READER.with(|m| m.borrow().is_some())
+}
+
+/// "Cover every…": `found_json` is the lines as [`TextImage::find`] gave them (the whole
+/// `{width, height, lines}` or just the `lines` array; a line not read is skipped), `words_json`
+/// an array of the words to cover. Returns JSON `{boxes: [{x, y, width, height}], found: [{line,
+/// text}]}`: a box per occurrence (case- and accent-insensitive, whole words), rounded outwards.
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub fn cover_text(found_json: &str, words_json: &str) -> Result<String, JsValue> {
+    use crate::pipeline::read::{check_words, cover_text, CoverLine};
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Found {
+        Lines(Vec<CoverLine>),
+        Image {
+            width: u32,
+            height: u32,
+            lines: Vec<CoverLine>,
+        },
+    }
+    let parse = |text: &str| {
+        js_sys::JSON::parse(text)
+            .map_err(|e| bad_request(String::from(js_sys::Error::from(e).message())))
+    };
+    let found: Found = serde_wasm_bindgen::from_value(parse(found_json)?)
+        .map_err(|e| bad_request(format!("lines: {e}")))?;
+    let words: Vec<String> = serde_wasm_bindgen::from_value(parse(words_json)?)
+        .map_err(|e| bad_request(format!("words: {e}")))?;
+    check_words(&words).map_err(js_error)?;
+    let covered = match &found {
+        Found::Lines(lines) => cover_text(lines, &words, None),
+        Found::Image {
+            width,
+            height,
+            lines,
+        } => cover_text(lines, &words, Some((*width, *height))),
+    };
+    to_json(&covered)
 }
 
 /// Loads the text detector from the bytes of `models/ppocrv5_det.onnx` and keeps it for every
@@ -298,7 +364,7 @@ pub struct TextImage {
 }
 
 /// Decodes `input` for [`TextImage::find`]; `options_json` is `{"mode"?: "auto" | "classical"
-/// | "network", "background"?: "#RRGGBB"}` (or empty). Bad input fails as [`redact`] does.
+/// | "network", "background"?: "#RRGGBB", "read"?: bool}` (or empty). Bad input fails as [`redact`] does.
 #[cfg(feature = "text")]
 #[wasm_bindgen]
 pub fn text_image(input: &[u8], options_json: &str) -> Result<TextImage, JsValue> {
@@ -350,23 +416,52 @@ impl TextImage {
         self.inner.needs_model(&self.options)
     }
 
-    /// Finds the lines of text; JSON of `occlude::TextFound`: `{width, height, network, lines:
-    /// [{x, y, width, height, quad, confidence}], stats}`. `progress` is called with the
-    /// fraction done (0–1); returning `false` (or throwing) cancels with the code `cancelled`.
-    /// Without the detector loaded, a picture that needs it fails with `no-text-model`.
+    /// Finds the lines of text and, with the option `read: true`, reads and classifies them;
+    /// JSON of `occlude::TextFound`: `{width, height, network, read, lines: [{x, y, width,
+    /// height, quad, confidence, suggested}], stats}`, each line read adding `{text, kind, why,
+    /// safetyNet, readConfidence, chars}`. `progress` is called with the fraction done (0–1)
+    /// and the stage (`"find"`, then `"read"`); returning `false` (or throwing) cancels with the
+    /// code `cancelled`. Without the detector loaded, a picture that needs it fails with
+    /// `no-text-model`; asked to read without the reader loaded, with `no-text-reader` (before
+    /// finding anything).
     pub fn find(&self, progress: &js_sys::Function) -> Result<String, JsValue> {
-        let mut report = |fraction: f32| {
+        let call = |fraction: f32, stage: &str| {
             progress
-                .call1(&JsValue::NULL, &JsValue::from_f64(f64::from(fraction)))
+                .call2(
+                    &JsValue::NULL,
+                    &JsValue::from_f64(f64::from(fraction)),
+                    &JsValue::from_str(stage),
+                )
                 .map(|answer| answer.as_bool() != Some(false))
                 .unwrap_or(false)
         };
-        let found = TEXT_MODEL.with(|m| match m.try_borrow() {
-            Ok(model) => self.inner.find(model.as_ref(), &self.options, &mut report),
-            Err(_) => Err(crate::ground::error::Error::BadOption {
-                detail: "the text detector is being replaced".into(),
-            }),
-        });
-        to_json(&found.map_err(js_error)?)
+        if self.options.read && !text_reader_loaded() {
+            return Err(js_error(crate::ground::error::Error::NoTextReader));
+        }
+        let busy = |what: &str| crate::ground::error::Error::BadOption {
+            detail: format!("the text {what} is being replaced"),
+        };
+        let mut found = TEXT_MODEL
+            .with(|m| match m.try_borrow() {
+                Ok(model) => self
+                    .inner
+                    .find(model.as_ref(), &self.options, &mut |f| call(f, "find")),
+                Err(_) => Err(busy("detector")),
+            })
+            .map_err(js_error)?;
+        if self.options.read {
+            TEXT_READER
+                .with(|r| match r.try_borrow() {
+                    Ok(reader) => match reader.as_ref() {
+                        Some(reader) => self
+                            .inner
+                            .read(&mut found, reader, &mut |f| call(f, "read")),
+                        None => Err(crate::ground::error::Error::NoTextReader),
+                    },
+                    Err(_) => Err(busy("reader")),
+                })
+                .map_err(js_error)?;
+        }
+        to_json(&found)
     }
 }

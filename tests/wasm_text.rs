@@ -4,10 +4,14 @@
 //! with CHROMEDRIVER, GECKODRIVER or SAFARIDRIVER set (tools/test runs it in all three engines).
 //! The images are the labelled fixtures of tests/fixtures/text/; the detector is the build's
 //! cache, target/models/ppocrv5_det.onnx (tools/models), compiled in: without it this test does
-//! not build. No time is asserted.
+//! not build; so are the reader's weights and dictionary (target/models/ppocrv5_rec.onnx,
+//! ppocr_keys_v5.txt) for reading and "Cover every…". No time is asserted.
 #![cfg(target_arch = "wasm32")]
 
-use occlude::wasm::{load_text_model, text_image, text_image_from_rgba, text_model_loaded};
+use occlude::wasm::{
+    cover_text, load_text_model, load_text_reader, text_image, text_image_from_rgba,
+    text_model_loaded, text_reader_loaded,
+};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,6 +24,8 @@ const RENDER_LABEL: &str = include_str!("fixtures/text/render.json");
 const PHOTO: &[u8] = include_bytes!("fixtures/text/photo.jpg");
 const PHOTO_LABEL: &str = include_str!("fixtures/text/photo.json");
 const DETECTOR: &[u8] = include_bytes!("../target/models/ppocrv5_det.onnx");
+const RECOGNISER: &[u8] = include_bytes!("../target/models/ppocrv5_rec.onnx");
+const KEYS: &str = include_str!("../target/models/ppocr_keys_v5.txt");
 
 /// The `code` property of a thrown error (the core's `Error::code`).
 fn code(v: &JsValue) -> String {
@@ -190,4 +196,181 @@ fn bad_input_and_cancel_get_the_cores_errors() {
     // A callback that throws cancels too.
     let throws = js_sys::Function::new_no_args("throw new Error('stop')");
     assert_eq!(code(&image.find(&throws).unwrap_err()), "cancelled");
+}
+
+/// Loads the reader once for this instance (the first test to need it checks the error before).
+fn with_reader() {
+    if !text_reader_loaded() {
+        let image = text_image(RENDER, r#"{"read":true}"#).unwrap();
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let cb = progress(seen.clone(), |_| true);
+        let err = image.find(cb.as_ref().unchecked_ref()).unwrap_err();
+        assert_eq!(code(&err), "no-text-reader");
+        assert!(seen.borrow().is_empty(), "refused before finding anything");
+        assert_eq!(
+            code(&load_text_reader(b"not a model".to_vec(), KEYS).unwrap_err()),
+            "text-reader-model"
+        );
+        load_text_reader(RECOGNISER.to_vec(), KEYS).unwrap();
+    }
+    assert!(text_reader_loaded());
+}
+
+/// Share of the box around `q` inside any of `boxes` ([x, y, w, h]).
+fn share_covered(q: &[[f64; 2]; 4], boxes: &[[u64; 4]]) -> f64 {
+    let xs = q.map(|p| p[0]);
+    let ys = q.map(|p| p[1]);
+    let x0 = xs.iter().copied().fold(f64::MAX, f64::min).max(0.0).floor() as u64;
+    let x1 = xs.iter().copied().fold(f64::MIN, f64::max).ceil() as u64;
+    let y0 = ys.iter().copied().fold(f64::MAX, f64::min).max(0.0).floor() as u64;
+    let y1 = ys.iter().copied().fold(f64::MIN, f64::max).ceil() as u64;
+    let (mut n, mut hit) = (0u64, 0u64);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            n += 1;
+            hit += u64::from(
+                boxes
+                    .iter()
+                    .any(|f| x >= f[0] && x < f[0] + f[2] && y >= f[1] && y < f[1] + f[3]),
+            );
+        }
+    }
+    hit as f64 / n.max(1) as f64
+}
+
+fn boxes(v: &Value) -> Vec<[u64; 4]> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|l| ["x", "y", "width", "height"].map(|k| l[k].as_u64().unwrap()))
+        .collect()
+}
+
+/// The part of the render the reading test reads (x, y, width, height): the appointments
+/// table, 35 labelled lines (names, dates, times, clinical notes), so one synchronous call stays
+/// well within the test runner's patience in every engine.
+const CROP: [u32; 4] = [300, 125, 700, 150];
+
+/// A labelled quad in the crop's pixels, if it lies wholly inside the crop.
+fn in_crop(q: &Value) -> Option<[[f64; 2]; 4]> {
+    let [cx, cy, cw, ch] = CROP.map(f64::from);
+    let q: [[f64; 2]; 4] = std::array::from_fn(|i| {
+        [
+            q[i][0].as_f64().unwrap() - cx,
+            q[i][1].as_f64().unwrap() - cy,
+        ]
+    });
+    q.iter()
+        .all(|p| p[0] >= 0.0 && p[1] >= 0.0 && p[0] <= cw && p[1] <= ch)
+        .then_some(q)
+}
+
+#[wasm_bindgen_test]
+fn reading_a_report_suggests_every_identifier_and_covers_the_surname() {
+    with_reader();
+    let [cx, cy, cw, ch] = CROP;
+    let whole = image::load_from_memory(RENDER).unwrap().to_rgba8();
+    let rgba = image::imageops::crop_imm(&whole, cx, cy, cw, ch).to_image();
+    let image = text_image_from_rgba(rgba.as_raw(), cw, ch, r#"{"read":true}"#).unwrap();
+    let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let log = stages.clone();
+    let cb = Closure::wrap(Box::new(move |_f: f64, stage: String| {
+        log.borrow_mut().push(stage);
+        true
+    }) as Box<dyn FnMut(f64, String) -> bool>);
+    let json = image.find(cb.as_ref().unchecked_ref()).unwrap();
+    let found: Value = serde_json::from_str(&json).unwrap();
+    let stages = stages.borrow().clone();
+    let first_read = stages
+        .iter()
+        .position(|s| s == "read")
+        .expect("a read stage");
+    assert!(
+        stages[..first_read].iter().all(|s| s == "find")
+            && stages[first_read..].iter().all(|s| s == "read"),
+        "{stages:?}"
+    );
+    assert_eq!(found["read"], true);
+    let lines = found["lines"].as_array().unwrap();
+    for l in lines {
+        assert!(
+            l["text"].is_string() && l["why"].is_string() && l["chars"].is_array(),
+            "{l}"
+        );
+        assert_eq!(l["suggested"], l["kind"] != "clinical", "{l}");
+    }
+    let suggested = boxes(&Value::Array(
+        lines
+            .iter()
+            .filter(|l| l["suggested"] == true)
+            .cloned()
+            .collect(),
+    ));
+    let label: Value = serde_json::from_str(RENDER_LABEL).unwrap();
+    let labelled: Vec<(&Value, [[f64; 2]; 4])> = label["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| Some((l, in_crop(&l["quad"])?)))
+        .collect();
+    assert!(
+        labelled.len() > 30,
+        "{} labelled lines in the crop",
+        labelled.len()
+    );
+    for (l, q) in labelled.iter().filter(|(l, _)| l["kind"] == "identifier") {
+        assert!(
+            share_covered(q, &suggested) >= 0.9,
+            "{} not suggested",
+            l["text"]
+        );
+    }
+    let clear = labelled
+        .iter()
+        .filter(|(l, q)| l["kind"] == "clinical" && share_covered(q, &suggested) < 0.5)
+        .count();
+    assert!(clear >= 3, "{clear} clinical lines left clear");
+    // "Cover every" the patient's surname, in lower case: its occurrence in the table is boxed.
+    let surname = label["patient"]["last"].as_str().unwrap();
+    let words = serde_json::to_string(&[surname.to_lowercase()]).unwrap();
+    let covered: Value = serde_json::from_str(&cover_text(&json, &words).unwrap()).unwrap();
+    let cover = boxes(&covered["boxes"]);
+    assert_eq!(cover.len(), covered["found"].as_array().unwrap().len());
+    let mut seen = 0;
+    for (l, _) in &labelled {
+        for w in l["words"].as_array().unwrap() {
+            let t: String = w["text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
+            if let (true, Some(q)) = (t == surname, in_crop(&w["quad"])) {
+                seen += 1;
+                assert!(
+                    share_covered(&q, &cover) >= 0.9,
+                    "{surname} in {}",
+                    l["text"]
+                );
+            }
+        }
+    }
+    assert!(seen >= 1);
+    // The lines array alone works too (the worker's coverText request hands that over).
+    let lines_json = serde_json::to_string(&found["lines"]).unwrap();
+    let again: Value = serde_json::from_str(&cover_text(&lines_json, &words).unwrap()).unwrap();
+    assert_eq!(again["boxes"], covered["boxes"]);
+    // Bad requests get the core's code.
+    for (lines, words) in [
+        ("not json", r#"["a"]"#),
+        (json.as_str(), "[]"),
+        (json.as_str(), r#"[" "]"#),
+        ("{}", r#"["a"]"#),
+    ] {
+        assert_eq!(
+            code(&cover_text(lines, words).unwrap_err()),
+            "bad-option",
+            "{words}"
+        );
+    }
 }

@@ -123,6 +123,7 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.img)
         self.lines = []
         self._fonts = {}
+        self.patient = None  # {"first", "last"} of the patient shown, for "Cover every..." tests
 
     def font(self, path: str, size: float) -> ImageFont.FreeTypeFont:
         key = (path, int(round(size)))
@@ -136,8 +137,24 @@ class Canvas:
         self.draw.text(xy, s, font=font, fill=fill, anchor=anchor)
         if s.strip():
             quad = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
-            self.lines.append({"text": s, "kind": kind, "quad": quad, "px": font.size})
+            self.lines.append({"text": s, "kind": kind, "quad": quad, "px": font.size,
+                               "words": self.words(s, font, x0, y0, y1)})
         return (x0, y0, x1, y1)
+
+    @staticmethod
+    def words(s: str, font, x0: float, y0: float, y1: float) -> list:
+        """Ink extent of each space-separated word of a line drawn with its ink starting at x0
+        (advance of the text before it plus the word's own ink box; kerning across the space
+        is ignored, a fraction of a pixel)."""
+        origin = x0 - font.getbbox(s, anchor="la")[0]
+        out, start = [], 0
+        for word in s.split(" "):
+            if word:
+                left = origin + font.getlength(s[:start])
+                b = font.getbbox(word, anchor="la")
+                out.append({"text": word, "quad": [[left + b[0], y0], [left + b[2], y0], [left + b[2], y1], [left + b[0], y1]]})
+            start += len(word) + 1
+        return out
 
     def paste(self, im: Image.Image, xy):
         self.img.paste(im, xy)
@@ -207,6 +224,7 @@ def screenshot(rng: random.Random, w: int, h: int, dark: bool, scale: float) -> 
         bg, panel, fg, dim, accent, head = (246, 247, 249), (255, 255, 255), (33, 37, 41), (108, 117, 125), \
             rng.choice([(13, 110, 253), (0, 105, 92), (111, 66, 193)]), (222, 226, 230)
     c = Canvas(w, h, bg)
+    c.patient = {"first": p.first, "last": p.last}
     s = scale
     base = rng.choice([11, 12, 13, 14]) * s
     f = c.font(regular, base)
@@ -334,6 +352,7 @@ def oct_report(rng: random.Random, dpi: int) -> Canvas:
     p = Person(rng)
     regular, bold = rng.choice(UI_FONTS[:2])
     c = Canvas(w, h, (255, 255, 255))
+    c.patient = {"first": p.first, "last": p.last}
     f = c.font(regular, 13 * s)
     fs = c.font(regular, 11 * s)
     fb = c.font(bold, 16 * s)
@@ -405,6 +424,7 @@ def vf_report(rng: random.Random, dpi: int) -> Canvas:
     p = Person(rng)
     regular, bold = rng.choice(UI_FONTS[:2])
     c = Canvas(w, h, (255, 255, 255))
+    c.patient = {"first": p.first, "last": p.last}
     f = c.font(regular, 12 * s)
     fs = c.font(regular, 10.5 * s)
     fb = c.font(bold, 15 * s)
@@ -483,6 +503,7 @@ def vf_report(rng: random.Random, dpi: int) -> Canvas:
 def fundus_overlay(rng: random.Random, w: int, h: int) -> Canvas:
     p = Person(rng)
     c = Canvas(w, h, (0, 0, 0))
+    c.patient = {"first": p.first, "last": p.last}
     c.paste(fundus_picture(rng, w, h), (0, 0))
     s = h / 1200
     regular, bold = rng.choice(UI_FONTS)
@@ -502,6 +523,112 @@ def fundus_overlay(rng: random.Random, w: int, h: int) -> Canvas:
     c.text((int(w * 0.55), int(h * 0.6)), f"C/D {rng.uniform(0.2, 0.8):.2f}", c.font(regular, 16 * s), (0, 255, 128), "clinical")
     return c
 
+
+# ---------------------------------------------------------------- held-out layouts (issue 17)
+# Written after the classifier's rules, to measure it on layouts and wording it was not tuned on.
+
+def sight_test_record(rng: random.Random, dpi: int) -> Canvas:
+    """A printed sight-test record: surname and forename in separate fields, a refraction table."""
+    w, h = int(8.27 * dpi), int(11.69 * dpi)
+    s = dpi / 150
+    p = Person(rng)
+    regular, bold = rng.choice(UI_FONTS[:2])
+    c = Canvas(w, h, (255, 255, 255))
+    c.patient = {"first": p.first, "last": p.last}
+    f, fs, fb = c.font(regular, 12 * s), c.font(regular, 10.5 * s), c.font(bold, 15 * s)
+    m = int(40 * s)
+    practice = rng.choice(PRACTICES)
+    c.text((m, m), practice, fb, (0, 0, 0), "identifier")
+    c.text((m, m + int(22 * s)), f"{rng.randint(2, 140)} {rng.choice(STREETS)}, {rng.choice(TOWNS)}", fs, (60, 60, 60), "identifier")
+    c.text((w - m, m), "Sight Test Record", fb, (0, 0, 0), "other", anchor="ra")
+    y = m + int(60 * s)
+    fields = [("Surname", p.last.upper(), "identifier"), ("Forename(s)", p.first, "identifier"),
+              ("D.O.B.", p.dob_text(rng.randint(0, 2)), "identifier"), ("Patient no.", p.hosp, "identifier"),
+              ("Tel.", p.landline, "identifier"), ("Date of test", date_text(rng), "identifier")]
+    for i, (label, value, kind) in enumerate(fields):
+        x = m + (i % 2) * (w - 2 * m) // 2
+        yy = y + (i // 2) * int(20 * s)
+        c.text((x, yy), label, fs, (90, 90, 90), "other")
+        c.text((x + int(95 * s), yy), value, f, (0, 0, 0), kind)
+    y += int(80 * s)
+    c.text((m, y), "Reason for visit: routine, no symptoms", f, (0, 0, 0), "clinical")
+    y += int(30 * s)
+    c.text((m, y), "Refraction", fb, (0, 0, 0), "other")
+    y += int(26 * s)
+    cols = ["", "Sph", "Cyl", "Axis", "Add", "Prism", "VA"]
+    for j, col in enumerate(cols):
+        if col:
+            c.text((m + j * int(70 * s), y), col, f, (0, 0, 0), "clinical")
+    for eye in ["R", "L"]:
+        y += int(20 * s)
+        c.text((m, y), eye, f, (0, 0, 0), "clinical")
+        vals = [f"{rng.choice([-1, 1]) * rng.randint(0, 24) * 0.25:+.2f}", f"-{rng.randint(0, 8) * 0.25:.2f}",
+                str(rng.randint(1, 180)), f"+{rng.randint(4, 12) * 0.25:.2f}", "-", f"6/{rng.choice([5, 6, 9])}"]
+        for j, v in enumerate(vals):
+            c.text((m + (j + 1) * int(70 * s), y), v, f, (0, 0, 0), "clinical")
+    y += int(40 * s)
+    notes = [f"IOP (NCT) R {rng.randint(10, 21)} L {rng.randint(10, 21)} mmHg",
+             f"Discs healthy, C/D R {rng.randint(2, 6) / 10:.1f} L {rng.randint(2, 6) / 10:.1f}",
+             "Macula flat and dry both eyes", "Pupils equal and reactive, no RAPD",
+             "Anterior eye: mild blepharitis, lid hygiene advised",
+             f"Recall {rng.choice([12, 24])} months"]
+    c.text((m, y), "Findings", fb, (0, 0, 0), "other")
+    y += int(24 * s)
+    for note in notes:
+        c.text((m + int(10 * s), y), note, f, (0, 0, 0), "clinical")
+        y += int(20 * s)
+    fy = h - m
+    c.text((m, fy), f"Optometrist: {rng.choice(FIRST)} {rng.choice(LAST)}  GOC 01-{rng.randint(10000, 99999)}", fs, (0, 0, 0), "identifier", anchor="ld")
+    c.text((w - m, fy), f"Printed {date_text(rng)}", fs, (0, 0, 0), "identifier", anchor="rd")
+    return c
+
+
+def referral_letter(rng: random.Random, dpi: int) -> Canvas:
+    """A referral letter: address block, salutation, free text with clinical findings."""
+    w, h = int(8.27 * dpi), int(11.69 * dpi)
+    s = dpi / 150
+    p = Person(rng)
+    regular = rng.choice(SERIF)
+    c = Canvas(w, h, (255, 255, 255))
+    c.patient = {"first": p.first, "last": p.last}
+    f, fb = c.font(regular, 13 * s), c.font(rng.choice(UI_FONTS)[1], 15 * s)
+    m = int(60 * s)
+    practice = rng.choice(PRACTICES)
+    c.text((w - m, m), practice, fb, (0, 0, 0), "identifier", anchor="ra")
+    c.text((w - m, m + int(20 * s)), f"Tel {p.landline[:-3]}{rng.randint(100, 999)}", f, (0, 0, 0), "identifier", anchor="ra")
+    y = m + int(70 * s)
+    for line in ["Ophthalmology Department", "Pendleford General Hospital", f"{rng.choice(TOWNS)} {postcode(rng)}"]:
+        c.text((m, y), line, f, (0, 0, 0), "identifier")
+        y += int(19 * s)
+    y += int(20 * s)
+    c.text((m, y), date_text(rng), f, (0, 0, 0), "identifier")
+    y += int(40 * s)
+    c.text((m, y), f"Re: {p.name(0)}, DOB {p.dob_text(0)}", fb, (0, 0, 0), "identifier")
+    y += int(20 * s)
+    c.text((m, y), f"{p.address[0]}, {p.address[1]} {p.postcode}", f, (0, 0, 0), "identifier")
+    y += int(20 * s)
+    c.text((m, y), f"NHS number {p.nhs}", f, (0, 0, 0), "identifier")
+    y += int(40 * s)
+    c.text((m, y), "Dear Colleague,", f, (0, 0, 0), "other")
+    y += int(30 * s)
+    body = [(f"I saw {p.title} {p.last} today for a routine examination.", "identifier"),
+            ("Visual acuity R 6/9 L 6/18 with best correction.", "clinical"),
+            (f"IOP R {rng.randint(22, 32)} L {rng.randint(14, 20)} mmHg (Goldmann).", "clinical"),
+            ("There is inferior neuroretinal rim thinning in the right eye", "clinical"),
+            ("with a matching superior arcuate defect on the field plot.", "clinical"),
+            ("I would be grateful if you could see this patient", "other"),
+            ("to rule out primary open angle glaucoma.", "clinical")]
+    for text, kind in body:
+        c.text((m, y), text, f, (0, 0, 0), kind)
+        y += int(21 * s)
+    y += int(30 * s)
+    c.text((m, y), "Yours sincerely,", f, (0, 0, 0), "other")
+    y += int(50 * s)
+    c.text((m, y), f"{rng.choice(FIRST)} {rng.choice(LAST)} BSc MCOptom", f, (0, 0, 0), "identifier")
+    return c
+
+
+# ---------------------------------------------------------------- phone photos
 
 # ---------------------------------------------------------------- phone photos
 
@@ -591,7 +718,9 @@ def photo(rng: random.Random, src: Canvas, screen: bool, size) -> Canvas:
     out.img = img
     for line in src.lines:
         quad = apply_h(hm, [[x + bez, y + bez] for x, y in line["quad"]])
-        out.lines.append({**line, "quad": quad, "px": line["px"] * k})
+        words = [{**w, "quad": apply_h(hm, [[x + bez, y + bez] for x, y in w["quad"]])} for w in line["words"]]
+        out.lines.append({**line, "quad": quad, "px": line["px"] * k, "words": words})
+    out.patient = src.patient
     return out
 
 
@@ -607,14 +736,15 @@ def finish(c: Canvas, name: str, kind: str, out: pathlib.Path, jpeg: bool, quali
         x1, y1 = min(w, math.ceil(max(xs))), min(h, math.ceil(max(ys)))
         if x1 <= x0 or y1 <= y0:
             continue
+        words = [{"text": wd["text"], "quad": [[round(x, 1), round(y, 1)] for x, y in wd["quad"]]} for wd in line["words"]]
         lines.append({"text": line["text"], "kind": line["kind"], "box": [x0, y0, x1 - x0, y1 - y0],
-                      "quad": quad, "px": round(line["px"], 1)})
+                      "quad": quad, "px": round(line["px"], 1), "words": words})
     file = f"{name}.jpg" if jpeg else f"{name}.png"
     if jpeg:
         c.img.save(out / file, quality=quality, subsampling=2)
     else:
         c.img.save(out / file, optimize=False, compress_level=6)
-    label = {"image": file, "kind": kind, "width": w, "height": h, "lines": lines}
+    label = {"image": file, "kind": kind, "width": w, "height": h, "patient": c.patient, "lines": lines}
     (out / f"{name}.json").write_text(json.dumps(label, indent=1, ensure_ascii=False))
     ids = sum(1 for ln in lines if ln["kind"] == "identifier")
     print(f"{file}: {w}x{h}, {len(lines)} lines ({ids} identifier)")
@@ -634,6 +764,7 @@ def fixtures(out: pathlib.Path) -> None:
 def main():
     ap = argparse.ArgumentParser(description="Occlude text-finder evaluation set")
     ap.add_argument("--out", type=pathlib.Path, default=pathlib.Path(__file__).resolve().parent.parent / "target" / "textset")
+    ap.add_argument("--heldout", action="store_true", help="also the held-out layouts and seeds (heldout.json)")
     ap.add_argument("--big", action="store_true", help="also a 48 MP photo (memory measurement)")
     ap.add_argument("--big-only", action="store_true", help="only the 48 MP photo (index.json untouched)")
     ap.add_argument("--fixtures", type=pathlib.Path, help="write only the tests' small images to this folder")
@@ -680,6 +811,22 @@ def main():
         index.append(finish(photo(r, src, True, (8000, 6000)), "big-photo-screenshot", "big-photo", args.out, jpeg=True))
     if not args.big_only:
         (args.out / "index.json").write_text(json.dumps(index, indent=1))
+    if args.heldout:
+        # Held out from the classifier's tuning: two new layouts, and new seeds (other patients,
+        # fonts and colours) of the five kinds above; written to heldout.json.
+        held = []
+        extra = {"sight-test": [lambda r: sight_test_record(r, 150), lambda r: sight_test_record(r, 200)],
+                 "referral-letter": [lambda r: referral_letter(r, 150), lambda r: referral_letter(r, 200)]}
+        for kind, fns in extra.items():
+            for i, fn in enumerate(fns):
+                held.append(finish(fn(random.Random(f"heldout-{kind}-{i}")), f"heldout-{kind}-{i}", f"heldout-{kind}", args.out, jpeg=False))
+            r = random.Random(f"heldout-photo-{kind}")
+            src = fns[0](r)
+            held.append(finish(photo(r, src, False, (3024, 4032)), f"heldout-photo-{kind}", f"heldout-photo-{kind}", args.out, jpeg=True))
+        for kind, fns in makers.items():
+            r = random.Random(f"heldout-{kind}")
+            held.append(finish(fns[0](r), f"heldout-{kind}", f"heldout-{kind}", args.out, jpeg=False))
+        (args.out / "heldout.json").write_text(json.dumps(held, indent=1))
 
 
 if __name__ == "__main__":

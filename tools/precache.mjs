@@ -20,8 +20,8 @@
 // precaches only the one its engine can run (see www/sw.js).
 //
 // Left out of the install precache and cached on first use instead (LAZY): the text finder's
-// module (pkg/occlude_text*), the detector's weights and their licence files (models/, but its
-// small manifest.json) and the crates' licence texts (licenses/). The first load stays as it
+// module (pkg/occlude_text*), the detector's and the reader's weights and their licence files
+// (models/, but its small manifest.json) and the crates' licence texts (licenses/). The first load stays as it
 // was; whoever uses Find text once has it offline from then on.
 
 import { createHash } from 'node:crypto';
@@ -33,11 +33,15 @@ import { fileURLToPath } from 'node:url';
 export const EXCLUDED = new Set(['sw.js', 'occlude.html', 'templates.json']);
 /** Files fetched (and then cached) only when first used, never in the install precache. */
 export const LAZY = /^(pkg\/occlude_text(_scalar)?(_bg\.wasm|\.js)|models\/(?!manifest\.json$).+|licenses\/.+)$/;
-/** What Find text downloads on first use: the finder's module (one variant) and its weights. */
+/**
+ * What Find text downloads on first use: the finder's module (one variant) and its weights and,
+ * the first time the lines are read, the reader's weights and dictionary.
+ */
 const FINDER = {
   simd: ['pkg/occlude_text.js', 'pkg/occlude_text_bg.wasm'],
   scalar: ['pkg/occlude_text_scalar.js', 'pkg/occlude_text_scalar_bg.wasm'],
   weights: ['models/ppocrv5_det.onnx'],
+  reader: ['models/ppocrv5_rec.onnx', 'models/ppocr_keys_v5.txt'],
 };
 
 /** Every file under `dir`, as '/'-separated paths relative to it, sorted. */
@@ -82,10 +86,10 @@ export function finderManifest(dist) {
   const part = (urls) => (urls.every(exists) ? { files: urls.map(describe) } : null);
   const manifest = {
     about:
-      'What Find text downloads the first time it is used (then kept by the service worker): the finder module for this engine (simd, or scalar where WebAssembly SIMD is missing) and the detector weights (needed for photos only). Written by tools/precache.mjs; sizes in bytes.',
-    finder: { simd: part(FINDER.simd), scalar: part(FINDER.scalar), weights: part(FINDER.weights) },
+      'What Find text downloads the first time it is used (then kept by the service worker): the finder module for this engine (simd, or scalar where WebAssembly SIMD is missing), the detector weights (needed for photos only) and, only when the lines are read, the reader (recogniser weights and dictionary). Written by tools/precache.mjs; sizes in bytes.',
+    finder: { simd: part(FINDER.simd), scalar: part(FINDER.scalar), weights: part(FINDER.weights), reader: part(FINDER.reader) },
   };
-  if (!manifest.finder.simd || !manifest.finder.weights) throw new Error(`${dist}: the text finder's module or weights are missing (tools/build)`);
+  if (!manifest.finder.simd || !manifest.finder.weights || !manifest.finder.reader) throw new Error(`${dist}: the text finder's module, weights or reader are missing (tools/build)`);
   writeFileSync(join(dist, 'models', 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }

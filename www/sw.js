@@ -21,7 +21,7 @@ const LAZY_PREFIX = 'occlude-lazy-';
 /** Absolute URL (no query) → the name of the cache that keeps it. */
 const LAZY_CACHES = new Map((Array.isArray(LAZY) ? LAZY : []).map(({ url, hash }) => [new URL(url, self.location.href).href, LAZY_PREFIX + hash]));
 /** Lazy files that an update fetches ahead for someone who has used Find text: the finder's module and weights. */
-const FINDER_FILE = /^(pkg\/occlude_text|models\/.+\.onnx$)/;
+const FINDER_FILE = /^(pkg\/occlude_text|models\/.+\.(onnx|txt)$)/;
 
 // The wasm modules come in a SIMD128 and a scalar variant (see tools/build, worker/worker.js);
 // an engine only ever uses one, so only that one is precached: a phone with SIMD does not
@@ -127,6 +127,9 @@ async function keepFinderAcrossUpdate(simd) {
     LAZY.filter(({ url }) => FINDER_FILE.test(url) && usable(url, simd)).map(async ({ url, hash }) => {
       const name = LAZY_PREFIX + hash;
       if (await caches.match(url, { cacheName: name })) return;
+      // Weights only where an earlier version kept them: the detector is fetched for photos
+      // only, and the reader (16 MB) only when the lines were read.
+      if (url.startsWith('models/') && !(await caches.match(url))) return;
       try {
         await (await caches.open(name)).add(new Request(url, { cache: 'reload' }));
       } catch {

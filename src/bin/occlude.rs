@@ -16,20 +16,25 @@ const USAGE: &str = "usage:
   occlude redact INPUT -o OUTPUT [BOXES] [OPTIONS]
   occlude redact INPUT... --out-dir DIR [BOXES] [OPTIONS]
   occlude inspect INPUT [--json]
-  occlude text INPUT [--json] [--models DIR]
+  occlude text INPUT [--json] [--models DIR] [--no-read]
   occlude --help | --version
 
 BOXES:   --box X,Y,W,H (again for more) and/or --template T.json and/or --cover-suggested
+         and/or --cover-text WORD (again for more)
 OPTIONS: --format png|jpeg  --quality N  --fill RRGGBB  --background RRGGBB  --models DIR
 
 Boxes are in pixels of the image as seen (after EXIF orientation); fractions round outwards.
 A template's boxes are scaled to each image of its shape (README, \"Template files\").
 With --out-dir, input N becomes DIR/redacted-N.<ext>; DIR must exist, no file is replaced,
 and an input that fails is reported (error: INPUT: why) while the others go on.
-`text` lists the lines of text found (box X,Y,W,H, corners when tilted, confidence);
---cover-suggested burns a box over every one of them, with any other box. Photos need the text
-detector's weights: --models DIR, else $OCCLUDE_MODELS, else models/ next to the program, else
-the build's target/models/ (tools/models puts them there).";
+`text` lists the lines of text found (box X,Y,W,H) and, when the text reader is there, what
+each says, its kind (identifier, clinical, other) and whether it is suggested (every line
+except those read as confidently clinical; --no-read: find only). --cover-suggested burns a box
+over every suggested line (every line when not read), with any other box. --cover-text WORD
+burns a box over each place WORD is read (any case or accents, whole words; needs the reader).
+Photos need the text detector's weights and reading needs the reader's: --models DIR, else
+$OCCLUDE_MODELS, else models/ next to the program, else the build's target/models/ (tools/models
+puts them there).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -100,7 +105,7 @@ struct RedactArgs {
     options: Options,
     /// `--fill` was given: it overrides a template's fill.
     fill_given: bool,
-    /// `--cover-suggested` and `--models DIR`: a box over every line of text found.
+    /// `--cover-suggested`, `--cover-text WORD` and `--models DIR`: boxes from the text found.
     suggested: text::Suggested,
 }
 
@@ -141,6 +146,7 @@ impl RedactArgs {
                 }
                 "--background" => a.options.background = parse_colour(value(&mut it, arg)?)?,
                 "--cover-suggested" => a.suggested.cover = true,
+                "--cover-text" => a.suggested.words.push(value(&mut it, arg)?.to_string()),
                 "--models" => a.suggested.models = Some(PathBuf::from(value(&mut it, arg)?)),
                 s if s.starts_with('-') && s.len() > 1 => {
                     return Err(format!("unknown option {s}"))
@@ -286,7 +292,7 @@ fn plan<'t>(
 ) -> Result<(Vec<Rect>, Options, Option<&'t Template>), String> {
     let (mut boxes, options, template) =
         plan_template(a, bytes, templates).map_err(|e| e.to_string())?;
-    // `--cover-suggested`: a box over every line of text found, after the others.
+    // `--cover-suggested` / `--cover-text`: boxes from the text found, after the others.
     boxes.extend(a.suggested.boxes(input, bytes, &options)?);
     Ok((boxes, options, template))
 }

@@ -50,6 +50,11 @@ pub enum Error {
     TextModel { detail: String },
     /// The text finder failed while running (an unexpected model, or a bug).
     TextFailed { detail: String },
+    /// Reading the lines of text was asked for, and the text reader's weights were not given
+    /// (`ppocrv5_rec.onnx` and its dictionary `ppocr_keys_v5.txt`).
+    NoTextReader,
+    /// The text reader's weights or dictionary could not be loaded, or do not match.
+    TextReaderModel { detail: String },
     /// The caller asked to stop (the progress callback said so).
     Cancelled,
     /// A template file is not JSON: not UTF-8 text, not JSON's syntax, a number no double
@@ -84,6 +89,8 @@ impl Error {
             Error::NoTextModel => "no-text-model",
             Error::TextModel { .. } => "text-model",
             Error::TextFailed { .. } => "text-failed",
+            Error::NoTextReader => "no-text-reader",
+            Error::TextReaderModel { .. } => "text-reader-model",
             Error::Cancelled => "cancelled",
             Error::TemplateJson => "template-json",
             Error::TemplateVersion { .. } => "template-version",
@@ -138,6 +145,13 @@ impl fmt::Display for Error {
                 write!(f, "the text detector could not be loaded: {detail}")
             }
             Error::TextFailed { detail } => write!(f, "finding text failed: {detail}"),
+            Error::NoTextReader => write!(
+                f,
+                "reading text needs the text reader (ppocrv5_rec.onnx and ppocr_keys_v5.txt), which is not loaded"
+            ),
+            Error::TextReaderModel { detail } => {
+                write!(f, "the text reader could not be loaded: {detail}")
+            }
             Error::Cancelled => write!(f, "cancelled"),
             // The page shows the same sentences (www/js/template.js): keep them word for word.
             Error::TemplateJson => write!(f, "the file is not valid JSON"),

@@ -3,6 +3,8 @@
 //! inventory know formats and pixels only.
 
 pub mod inspect;
+#[cfg(feature = "text")]
+pub mod read;
 pub mod redact;
 #[cfg(feature = "text")]
 pub mod text;

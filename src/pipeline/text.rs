@@ -1,16 +1,20 @@
 //! Finding text in a file: decode it as redaction will see it (orientation applied, alpha
 //! flattened), then run the text finder (`text/`) on those pixels. What the CLI's `occlude text`,
-//! `redact --cover-suggested` and the finder's wasm module call.
+//! `redact --cover-suggested` and the finder's wasm module call. Reading the lines found (and
+//! which to suggest) is `pipeline/read.rs`; [`TextImage::read`] runs it on the same pixels.
 
 use crate::codec::decode::decode;
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
 use crate::ground::limits::check_size;
+use crate::pipeline::read::{read_and_classify, suggested, LineReading};
 use crate::raster::flatten::flatten_rgba;
 use crate::text::finder::{find_text, is_clean_render};
 use crate::text::line::{Mode, Options, Stats, TextLine};
 use crate::text::net::Model;
+use crate::text::read::Reader;
 use image::RgbImage;
+use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
 /// What a caller may ask of a run (the wasm request and the CLI's flags). Everything else is
@@ -22,18 +26,79 @@ pub struct TextOptions {
     pub mode: Option<Mode>,
     /// The colour transparency is flattened onto, as for redaction (default white).
     pub background: Option<Rgb>,
+    /// Also read the lines and say which to suggest (needs the recogniser; the wasm edge and
+    /// the worker go by it, the CLI reads whenever the recogniser is there).
+    pub read: bool,
 }
 
 /// The lines found in an image, in pixels of the image as seen (the coordinates boxes use).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+///
+/// As JSON (`occlude text --json`, the wasm module): `{width, height, network, read, lines,
+/// stats}`, each line `{x, y, width, height, quad, confidence, suggested}` and, when read,
+/// also `{text, kind, why, readConfidence, chars}` (see [`LineReading`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct TextFound {
     pub width: u32,
     pub height: u32,
     /// Whether the detector network ran (a photo) or the classical path (a clean render).
     pub network: bool,
     pub lines: Vec<TextLine>,
+    /// One reading per line, in order, once [`TextImage::read`] has run; `None` before.
+    pub readings: Option<Vec<LineReading>>,
     pub stats: Stats,
+}
+
+impl TextFound {
+    /// The reading of line `i`, if the lines were read.
+    pub fn reading(&self, i: usize) -> Option<&LineReading> {
+        self.readings.as_ref().and_then(|r| r.get(i))
+    }
+
+    /// Whether line `i` is suggested for covering (every line when not read).
+    pub fn suggested(&self, i: usize) -> bool {
+        suggested(self.reading(i))
+    }
+}
+
+impl Serialize for TextFound {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            #[serde(flatten)]
+            line: &'a TextLine,
+            suggested: bool,
+            #[serde(flatten)]
+            reading: Option<&'a LineReading>,
+        }
+        #[derive(Serialize)]
+        struct Found<'a> {
+            width: u32,
+            height: u32,
+            network: bool,
+            read: bool,
+            lines: Vec<Line<'a>>,
+            stats: &'a Stats,
+        }
+        let lines = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| Line {
+                line,
+                suggested: self.suggested(i),
+                reading: self.reading(i),
+            })
+            .collect();
+        Found {
+            width: self.width,
+            height: self.height,
+            network: self.network,
+            read: self.readings.is_some(),
+            lines,
+            stats: &self.stats,
+        }
+        .serialize(s)
+    }
 }
 
 /// An image ready for the finder: decoded once, so a caller can learn whether the detector's
@@ -114,8 +179,31 @@ impl TextImage {
             height: self.image.height(),
             network: stats.network,
             lines,
+            readings: None,
             stats,
         })
+    }
+
+    /// Reads the lines of `found` (found in this image) and classifies them: fills
+    /// `found.readings`. `progress` hears the fraction done; returning `false` cancels.
+    pub fn read(
+        &self,
+        found: &mut TextFound,
+        reader: &Reader,
+        progress: &mut dyn FnMut(f32) -> bool,
+    ) -> Result<()> {
+        if (found.width, found.height) != self.image.dimensions() {
+            return Err(Error::BadOption {
+                detail: "the lines to read were found in another image".into(),
+            });
+        }
+        found.readings = Some(read_and_classify(
+            &self.image,
+            &found.lines,
+            reader,
+            progress,
+        )?);
+        Ok(())
     }
 }
 

@@ -10,6 +10,10 @@ pub enum Error {
     Model { detail: String },
     /// The detector failed while running (a bug or an unexpected model).
     Run { detail: String },
+    /// The recogniser's weights or dictionary could not be loaded, or do not match.
+    ReaderModel { detail: String },
+    /// The recogniser failed while running.
+    ReaderRun { detail: String },
     /// The network was needed but no model was given.
     NoModel,
     /// The caller's progress callback asked to stop.
@@ -34,6 +38,10 @@ impl From<Error> for CoreError {
         match e {
             Error::Model { detail } => CoreError::TextModel { detail },
             Error::Run { detail } => CoreError::TextFailed { detail },
+            Error::ReaderModel { detail } => CoreError::TextReaderModel { detail },
+            Error::ReaderRun { detail } => CoreError::TextFailed {
+                detail: format!("reading: {detail}"),
+            },
             Error::NoModel => CoreError::NoTextModel,
             Error::Cancelled => CoreError::Cancelled,
             Error::BadOption { detail } => CoreError::BadOption {
@@ -52,6 +60,7 @@ mod tests {
         let all = [
             Error::Model { detail: "x".into() },
             Error::Run { detail: "x".into() },
+            Error::ReaderModel { detail: "x".into() },
             Error::NoModel,
             Error::Cancelled,
             Error::BadOption { detail: "x".into() },
@@ -65,6 +74,7 @@ mod tests {
             [
                 "text-model",
                 "text-failed",
+                "text-reader-model",
                 "no-text-model",
                 "cancelled",
                 "bad-option"

@@ -18,7 +18,13 @@
 //! Floor 3: it reads decoded pixels and returns boxes; it knows nothing of files or formats
 //! (`pipeline/text.rs` decodes and calls [`find_text`](finder::find_text)). Built only with the `text` feature; it
 //! depends on std, `image` (for [`RgbImage`]), `rten`/`rten-tensor`, and the ground floor's
-//! box and error types. A recogniser (issue 17) belongs beside it here, reading the lines found.
+//! box and error types.
+//!
+//! Beside the finder, reading (issue 17): `read.rs`, the recogniser (PP-OCRv5 mobile rec in
+//! `rten`), reads each line found with a confidence and each character's place along the line;
+//! `classify/` sorts the lines read into identifier / clinical / other by plain rules and finds
+//! a word typed by the user in every line ("Cover every…"). Reading is optional: without the
+//! recogniser's weights the lines are found but not read, and every line is suggested.
 
 //!
 //! `line.rs` holds what a run takes and gives (options, lines, statistics); `finder.rs` the one
@@ -26,13 +32,16 @@
 
 mod cc;
 mod classical;
+pub mod classify;
 mod db;
 pub mod error;
 pub mod finder;
 mod geom;
 pub mod line;
 pub mod net;
+pub mod read;
 
 // What the crate's facade (lib.rs) offers of the finder.
 pub use line::{Mode, Stats, TextLine};
 pub use net::Model;
+pub use read::Reader;

@@ -63,9 +63,9 @@ test('the build writes the precache list and a content-hash version; www/sw.js h
   const served = walk(DIST).filter((f) => f !== 'sw.js' && f !== 'occlude.html').sort();
   const expected = ['./', ...served.filter((f) => !LAZY.test(f))];
   assert.deepEqual(assets, expected, 'every file of dist/ (but sw.js, the single file and those cached on first use) is precached');
-  // Cached on first use instead: the text finder's module and weights, and the licence texts.
+  // Cached on first use instead: the text finder's module and weights (the reader's too), and the licence texts.
   assert.deepEqual(lazy.map((l) => l.url), served.filter((f) => LAZY.test(f)));
-  for (const must of ['pkg/occlude_text_bg.wasm', 'pkg/occlude_text.js', 'models/ppocrv5_det.onnx', 'models/LICENSE', 'models/NOTICE', 'licenses/THIRD-PARTY.txt']) {
+  for (const must of ['pkg/occlude_text_bg.wasm', 'pkg/occlude_text.js', 'models/ppocrv5_det.onnx', 'models/ppocrv5_rec.onnx', 'models/ppocr_keys_v5.txt', 'models/LICENSE', 'models/NOTICE', 'licenses/THIRD-PARTY.txt']) {
     assert.ok(lazy.some((l) => l.url === must), `cached on first use: ${must}`);
   }
   assert.ok(lazy.every((l) => /^[0-9a-f]{12}$/.test(l.hash)), 'each with a content hash');

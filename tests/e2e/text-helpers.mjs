@@ -43,8 +43,11 @@ export function assertIdentifiersCovered(name, result) {
   assert.equal(result.height, label.height);
   const s = score(label, result.lines);
   assert.deepEqual(s.misses.filter((m) => m.kind === 'identifier'), [], `${name}: every identifier line covered`);
+  const keys = ['confidence', 'height', 'quad', 'suggested', 'width', 'x', 'y'];
+  if (result.read) keys.push('chars', 'kind', 'readConfidence', 'safetyNet', 'text', 'why');
   for (const l of result.lines) {
-    assert.deepEqual(Object.keys(l).sort(), ['confidence', 'height', 'quad', 'width', 'x', 'y'], JSON.stringify(l));
+    assert.deepEqual(Object.keys(l).sort(), keys.sort(), JSON.stringify(l));
+    if (!result.read) assert.equal(l.suggested, true, 'every line is suggested when not read');
     assert.ok(l.quad === null || (l.quad.length === 4 && l.quad.every((p) => p.length === 2)), JSON.stringify(l));
   }
 }

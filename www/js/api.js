@@ -33,11 +33,26 @@
 // (`empty`, `unsupported`, `corrupt`, `truncated`, `too-large`, ...), `text-download` (the
 // download failed, e.g. offline before the first use), `needs-simd` (a browser without
 // WebAssembly SIMD), `text-unavailable` (the single-file build, which leaves the finder out).
+//
+//   const { lines } = await findText(file, { read: true, signal, onProgress });
+//   const { boxes, found } = await coverText(lines, ['Doe']);
+//
+// With `read: true` each line is also read on this device and classified: {text, kind
+// ('identifier' | 'clinical' | 'other'), suggested, why, safetyNet, readConfidence, chars}.
+// Every line is suggested except those read, with confidence, as clinical only (a measurement,
+// an eye label, a finding); `why` says in plain words what the line is ("a date", "an NHS
+// number", "clinical: IOP", "low confidence") and `safetyNet` what it holds ("a date,
+// 12/03/1961"). Without `read`, every line has `suggested: true` and no text. Reading needs a
+// one-time download of the reader (about 14 MB gzipped: findTextDownload({read: true}) says how
+// much before); progress then also reports {stage: 'read', fraction}. `chars` gives each
+// character's place along the line, for coverText(lines, words): a box (rounded outwards) over
+// each place one of `words` is read, case- and accent-insensitive, whole words only, with
+// `found` [{line, text}] saying where. The person still confirms every box.
 
 import { ENGINE_START, START_FAILED, WorkerClient } from './worker-client.js';
 
 const OPTION_KEYS = new Set(['fill', 'background', 'format', 'quality']);
-const TEXT_OPTION_KEYS = new Set(['mode', 'background']);
+const TEXT_OPTION_KEYS = new Set(['mode', 'background', 'read']);
 
 async function toBuffer(file, caller = 'redact') {
   if (file instanceof Blob) return file.arrayBuffer();
@@ -101,15 +116,16 @@ async function job(type, payload, options) {
 /**
  * Finds the lines of text in `file` (see the top of this file).
  * @param {Blob | ArrayBuffer | ArrayBufferView} file
- * @param {{signal?: AbortSignal, onProgress?: (p: object) => void, mode?: 'auto' | 'classical' | 'network', background?: string}} [options]
- * @returns {Promise<{width: number, height: number, lines: {x: number, y: number, width: number, height: number, quad: number[][] | null, confidence: number}[]}>}
+ * @param {{signal?: AbortSignal, onProgress?: (p: object) => void, mode?: 'auto' | 'classical' | 'network', background?: string, read?: boolean}} [options]
+ * @returns {Promise<{width: number, height: number, read: boolean, lines: {x: number, y: number, width: number, height: number, quad: number[][] | null, confidence: number, suggested: boolean, text?: string, kind?: string, why?: string, safetyNet?: string, readConfidence?: number, chars?: number[][]}[]}>}
  */
 export async function findText(file, options = {}) {
   const { signal, onProgress } = options ?? {};
   const request = {};
   for (const [k, v] of Object.entries(options ?? {})) {
     if (k === 'signal' || k === 'onProgress' || v === undefined) continue;
-    if (!TEXT_OPTION_KEYS.has(k)) throw new TypeError(`findText(…, options): unknown option ${k} (known: mode, background, signal, onProgress)`);
+    if (!TEXT_OPTION_KEYS.has(k)) throw new TypeError(`findText(…, options): unknown option ${k} (known: mode, background, read, signal, onProgress)`);
+    if (k === 'read' && typeof v !== 'boolean') throw new TypeError('findText(…, options): read must be true or false');
     request[k] = v;
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('findText(…, options): onProgress must be a function');
@@ -117,18 +133,39 @@ export async function findText(file, options = {}) {
   const bytes = await toBuffer(file, 'findText');
   signal?.throwIfAborted();
   const found = await job('findText', { bytes, options: request }, { signal, transfer: [bytes], onProgress });
-  return { width: found.width, height: found.height, lines: found.lines };
+  return { width: found.width, height: found.height, read: found.read, lines: found.lines };
+}
+
+/**
+ * "Cover every…": a box over each place one of `words` is read in `lines` (as findText(…,
+ * {read: true}) gave them; lines not read are skipped). Case- and accent-insensitive, whole
+ * words; boxes in image pixels, rounded outwards, ready for redact(). Runs in the text module
+ * (downloaded once, like findText's), on this device.
+ * @param {object[]} lines
+ * @param {string[]} words
+ * @param {{signal?: AbortSignal}} [options]
+ * @returns {Promise<{boxes: {x: number, y: number, width: number, height: number}[], found: {line: number, text: string}[]}>}
+ */
+export async function coverText(lines, words, options = {}) {
+  if (!Array.isArray(lines)) throw new TypeError('coverText(lines, …): lines must be the array findText() gave');
+  if (!Array.isArray(words) || words.length === 0 || !words.every((w) => typeof w === 'string'))
+    throw new TypeError('coverText(…, words): give an array of one or more words');
+  const signal = options?.signal;
+  signal?.throwIfAborted();
+  return job('coverText', { lines, words }, { signal });
 }
 
 /**
  * What findText() downloads the first time it runs on this device, known before anything is
- * fetched: {bytes, gzipBytes, toDownload, files: [{url, bytes, gzip, cached}]}. `toDownload`
+ * fetched: {bytes, gzipBytes, toDownload, files: [{url, bytes, gzip, cached}]}; with
+ * {read: true}, the reader's files too (findText(…, {read: true}) fetches them on first use),
+ * and `reader` {bytes, gzipBytes, toDownload} gives the reader's part alone. `toDownload`
  * counts the files not yet kept by the service worker (0 once Find text has been used, and
  * then it works offline); the detector's weights, most of it, are fetched only for a photo.
  * Rejects with code `needs-simd` in a browser without WebAssembly SIMD when the build has no
  * scalar finder, and `text-unavailable` when this copy of Occlude has no text finder.
  */
-export async function findTextDownload() {
+export async function findTextDownload({ read = false } = {}) {
   let manifest;
   try {
     const res = await fetch(new URL('../models/manifest.json', import.meta.url));
@@ -140,13 +177,18 @@ export async function findTextDownload() {
   const { hasSimd } = await import('../worker/simd.js');
   const module = hasSimd() ? manifest.finder.simd : manifest.finder.scalar;
   if (!module) throw Object.assign(new Error('Find text needs a newer browser: one that runs WebAssembly SIMD'), { code: 'needs-simd' });
+  if (read && !manifest.finder.reader) throw Object.assign(new Error('This copy of Occlude has no text reader'), { code: 'text-unavailable' });
+  const readerUrls = new Set(read ? manifest.finder.reader.files.map((f) => f.url) : []);
   const files = await Promise.all(
-    [...module.files, ...manifest.finder.weights.files].map(async ({ url, bytes, gzip }) => {
+    [...module.files, ...manifest.finder.weights.files, ...(read ? manifest.finder.reader.files : [])].map(async ({ url, bytes, gzip }) => {
       const href = new URL(`../${url}`, import.meta.url).href;
       const cached = typeof caches === 'undefined' ? false : !!(await caches.match(href).catch(() => undefined));
       return { url, bytes, gzip, cached };
     }),
   );
   const sum = (list, key) => list.reduce((s, f) => s + f[key], 0);
-  return { bytes: sum(files, 'bytes'), gzipBytes: sum(files, 'gzip'), toDownload: sum(files.filter((f) => !f.cached), 'bytes'), files };
+  const part = (list) => ({ bytes: sum(list, 'bytes'), gzipBytes: sum(list, 'gzip'), toDownload: sum(list.filter((f) => !f.cached), 'bytes') });
+  const out = { ...part(files), files };
+  if (read) out.reader = part(files.filter((f) => readerUrls.has(f.url)));
+  return out;
 }

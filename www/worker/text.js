@@ -6,13 +6,21 @@
 // weights (models/ppocrv5_det.onnx). What they are and how large: models/manifest.json, written
 // by the build (tools/precache.mjs); the page reads the same file to say how large the one-time
 // download is before it starts. The service worker keeps both after the first download.
+// With `options.read`, the lines are also read and classified: the reader's weights and
+// dictionary (models/ppocrv5_rec.onnx, ppocr_keys_v5.txt, about 14 MB gzipped) are fetched the
+// first time reading is asked for, and kept like the rest.
 //
-//   findText({bytes, options}, progress, loadFull) -> {width, height, network, lines, stats}
+//   findText({bytes, options: {mode, background, read}}, progress, loadFull)
+//     -> {width, height, network, read, lines, stats}; each line {x, y, width, height, quad,
+//        confidence, suggested} and, when read, {text, kind, why, safetyNet, readConfidence, chars}
 //   progress: {stage: 'download', loaded, total}   bytes of this one-time download so far (the
 //                                                  total drops to what was fetched when a clean
 //                                                  render turns out not to need the weights)
 //             {stage: 'full-module'}               a GIF, WebP, TIFF or BMP: decoded by the full module
 //             {stage: 'find', fraction}            0–1 of the search itself
+//             {stage: 'read', fraction}            0–1 of the reading (only with read)
+//   coverText({lines, words}, progress) -> {boxes: [{x, y, width, height}], found: [{line, text}]}
+//     a box over each place one of `words` is read in `lines` (as findText gave them, read)
 // Errors carry a `code`: the core's (`corrupt`, `too-large`, `text-model`, ...) or this file's
 // `text-download` (a file could not be fetched or is not the one the build made) and
 // `needs-simd` (the engine cannot compile WebAssembly SIMD, and this build has no scalar finder).
@@ -28,6 +36,7 @@ const MAX_SIDE = 20000;
 let manifestReady = null;
 let moduleReady = null;
 let detectorReady = null;
+let readerReady = null;
 
 /** An error with the stable `code` the page and the API go by. */
 class FinderError extends Error {
@@ -132,6 +141,27 @@ function loadDetector(m, text, counter) {
   return detectorReady;
 }
 
+/** The reader's weights and dictionary, loaded into the finder module once per worker. */
+function loadReader(m, text, counter) {
+  readerReady ??= (async () => {
+    const files = readerFiles(m);
+    const rec = files.find((f) => f.url.endsWith('.onnx'));
+    const keys = files.find((f) => f.url.endsWith('.txt'));
+    const [recBytes, keyBytes] = [await fetchFile(rec, counter), await fetchFile(keys, counter)];
+    text.load_text_reader(recBytes, new TextDecoder().decode(keyBytes));
+  })().catch((err) => {
+    readerReady = null;
+    throw err;
+  });
+  return readerReady;
+}
+
+/** The reader's files, or an error when this copy of Occlude was built without them. */
+function readerFiles(m) {
+  if (!m.finder.reader) throw new FinderError('This copy of Occlude has no text reader (models/manifest.json lists none)', 'text-unavailable');
+  return m.finder.reader.files;
+}
+
 /**
  * A running total of this request's download, reported at most every 1 % and at the end. The
  * total counts the weights too until the picture is known not to need them (a clean render):
@@ -161,7 +191,11 @@ export async function findText({ bytes, options }, progress, loadFull) {
   const sum = (files) => files.reduce((s, f) => s + f.bytes, 0);
   // What this request may download: the module unless this worker has it, the weights unless
   // loaded (fetched only if the picture turns out to need them).
-  const total = (moduleReady ? 0 : sum(moduleFiles(m))) + (detectorReady ? 0 : sum(m.finder.weights.files));
+  const read = options?.read === true;
+  const total =
+    (moduleReady ? 0 : sum(moduleFiles(m))) +
+    (detectorReady ? 0 : sum(m.finder.weights.files)) +
+    (read && !readerReady ? sum(readerFiles(m)) : 0);
   const counter = downloadCounter(total, progress);
   const text = await loadModule(m, counter);
   const request = JSON.stringify(options ?? {});
@@ -184,13 +218,22 @@ export async function findText({ bytes, options }, progress, loadFull) {
   }
   try {
     if (image.needs_model() && !text.text_model_loaded()) await loadDetector(m, text, counter);
+    if (read && !text.text_reader_loaded()) await loadReader(m, text, counter);
     counter.finish();
-    const json = image.find((fraction) => {
-      progress({ stage: 'find', fraction });
+    const json = image.find((fraction, stage) => {
+      progress({ stage, fraction });
       return true;
     });
     return JSON.parse(json);
   } finally {
     image.free();
   }
+}
+
+/** "Cover every…": a box over each place one of `words` is read in `lines` (see the top). */
+export async function coverText({ lines, words }, progress) {
+  const m = await manifest();
+  const counter = downloadCounter(moduleReady ? 0 : moduleFiles(m).reduce((s, f) => s + f.bytes, 0), progress);
+  const text = await loadModule(m, counter);
+  return JSON.parse(text.cover_text(JSON.stringify(lines ?? null), JSON.stringify(words ?? null)));
 }

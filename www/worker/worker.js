@@ -1,16 +1,19 @@
 // The image engine: a module worker that owns the wasm. It is talked to only through
 // js/worker-client.js (the editor's and the API's one client). The protocol:
-//   request   {id, type, ...payload}            type: 'open' | 'export' | 'findText' | 'version'
+//   request   {id, type, ...payload}            type: 'open' | 'export' | 'findText' | 'coverText' | 'version'
 //   progress  {id, progress: {stage, ...}}      any number, before the reply
 //   reply     {id, ok: true, result}  or  {id, ok: false, error: {name, message, code}}
 // 'open' ({bytes, maxSide, background}) returns the preview pixels and what `inspect()` reads
 // (as `inspection`, with the core's plain words for what the file carries); 'export'
 // ({bytes, boxes, options, asIs?}) the new file and its report (asIs: no boxes, a clean copy,
-// only when asked for); 'findText' ({bytes, options: {mode, background}}) the lines of text in
-// the image as seen, {width, height, network, lines: [{x, y, width, height, quad, confidence}],
-// stats}, with progress {stage: 'download', loaded, total} while the finder is first fetched and
-// {stage: 'find', fraction} (see ./text.js, which this worker imports only for that request: the
-// TEXT module and its weights are a third, lazily loaded part). Result buffers are transferred,
+// only when asked for); 'findText' ({bytes, options: {mode, background, read}}) the lines of
+// text in the image as seen, {width, height, network, read, lines: [{x, y, width, height, quad,
+// confidence, suggested}, and when read {text, kind, why, safetyNet, readConfidence, chars}],
+// stats}, with progress {stage: 'download', loaded, total} while the finder (and, for read, the
+// reader) is first fetched, then {stage: 'find', fraction} and, for read, {stage: 'read',
+// fraction}; 'coverText' ({lines, words}) a box over each place a word is read, {boxes: [{x, y,
+// width, height}], found: [{line, text}]} (see ./text.js, which this worker imports only for
+// those requests: the TEXT module and its weights are a third, lazily loaded part). Result buffers are transferred,
 // never copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
 // client ends the whole worker instead, and starts a fresh one for the next request.
 //
@@ -126,10 +129,12 @@ async function run(handler, msg, progress) {
   }
 }
 
-/** 'findText': the text finder's own module, imported on first use (see ./text.js). */
-async function findText(msg, progress) {
+/** 'findText' and 'coverText': the text finder's own module, imported on first use (see ./text.js). */
+const TEXT_REQUESTS = new Set(['findText', 'coverText']);
+async function textRequest(msg, progress) {
   const text = await import('./text.js');
-  return { result: await text.findText(msg, progress, loadFull), transfer: [] };
+  const result = msg.type === 'coverText' ? await text.coverText(msg, progress) : await text.findText(msg, progress, loadFull);
+  return { result, transfer: [] };
 }
 
 self.addEventListener('message', async (e) => {
@@ -137,8 +142,8 @@ self.addEventListener('message', async (e) => {
   const progress = (p) => self.postMessage({ id: msg.id, progress: p });
   try {
     const handler = handlers[msg.type];
-    if (!handler && msg.type !== 'findText') throw new Error(`unknown request ${String(msg.type)}`);
-    const { result, transfer } = handler ? await run(handler, msg, progress) : await findText(msg, progress);
+    if (!handler && !TEXT_REQUESTS.has(msg.type)) throw new Error(`unknown request ${String(msg.type)}`);
+    const { result, transfer } = handler ? await run(handler, msg, progress) : await textRequest(msg, progress);
     self.postMessage({ id: msg.id, ok: true, result }, transfer);
   } catch (err) {
     const name = err instanceof WebAssembly.RuntimeError ? 'RuntimeError' : err?.name || 'Error';

@@ -1,14 +1,18 @@
-//! `occlude text` and `redact --cover-suggested`: the text finder from the command line, and
-//! where the command line finds the detector's weights.
+//! `occlude text`, `redact --cover-suggested` and `redact --cover-text WORD`: the text finder and
+//! reader from the command line, and where the command line finds their weights.
 
 use super::{read, value};
-use occlude::{Rect, TextFound, TextImage, TextModel, TextOptions};
+use occlude::{CoverLine, Rect, TextFound, TextImage, TextModel, TextOptions, TextReader};
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 /// The detector's file, as tools/models writes it and the app ships it.
 const DETECTOR: &str = "ppocrv5_det.onnx";
+/// The recogniser's file and its dictionary (reading the lines found).
+const RECOGNISER: &str = "ppocrv5_rec.onnx";
+const KEYS: &str = "ppocr_keys_v5.txt";
 
-/// The folders searched for [`DETECTOR`], in order: `--models DIR`, `$OCCLUDE_MODELS`,
+/// The folders searched for the weights, in order: `--models DIR`, `$OCCLUDE_MODELS`,
 /// `models/` next to the program, and the build's own cache (`target/models/` of the source
 /// tree this program was built from, where `tools/models` puts the weights).
 fn model_dirs(explicit: Option<&Path>) -> Vec<PathBuf> {
@@ -50,70 +54,209 @@ fn load_model(explicit: Option<&Path>) -> Result<TextModel, String> {
     occlude::load_model(bytes).map_err(|e| format!("{}: {e}", file.display()))
 }
 
-/// Decodes `bytes` and finds its lines of text, loading the detector only if the picture
-/// needs it (a clean render does not).
-fn find(bytes: &[u8], options: &TextOptions, models: Option<&Path>) -> Result<TextFound, String> {
+/// The sentence for a missing recogniser: where it was looked for and how to get it.
+fn no_reader(explicit: Option<&Path>) -> String {
+    let looked: Vec<String> = model_dirs(explicit)
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
+    format!(
+        "the text reader ({RECOGNISER} and {KEYS}) is not in {}. Run tools/models in Occlude's \
+         source folder (it puts the pinned weights in target/models/), or point --models DIR or \
+         OCCLUDE_MODELS at a folder that holds them",
+        looked.join(", ")
+    )
+}
+
+/// Loads the recogniser from the first folder that has both its files: `Ok(None)` when none
+/// has them (reading is optional), an error when they are there but cannot be loaded.
+fn load_reader(explicit: Option<&Path>) -> Result<Option<TextReader>, String> {
+    let dirs = model_dirs(explicit);
+    let Some(dir) = dirs
+        .iter()
+        .find(|d| d.join(RECOGNISER).is_file() && d.join(KEYS).is_file())
+    else {
+        return Ok(None);
+    };
+    let rec = read(&dir.join(RECOGNISER))?;
+    let keys = read(&dir.join(KEYS))?;
+    let keys = String::from_utf8(keys).map_err(|_| {
+        format!(
+            "{}: the text reader's dictionary is not UTF-8 text",
+            dir.join(KEYS).display()
+        )
+    })?;
+    occlude::load_reader(rec, &keys)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", dir.join(RECOGNISER).display()))
+}
+
+/// The weights, each loaded at most once per run (a batch reuses them for every input).
+#[derive(Default)]
+struct Loaded {
+    model: OnceCell<TextModel>,
+    reader: OnceCell<Option<TextReader>>,
+}
+
+impl Loaded {
+    fn model(&self, models: Option<&Path>) -> Result<&TextModel, String> {
+        if let Some(m) = self.model.get() {
+            return Ok(m);
+        }
+        let m = load_model(models)?;
+        Ok(self.model.get_or_init(|| m))
+    }
+
+    /// The reader, or `None` (said once on stderr: lines are then not read).
+    fn reader(&self, models: Option<&Path>) -> Result<Option<&TextReader>, String> {
+        if let Some(r) = self.reader.get() {
+            return Ok(r.as_ref());
+        }
+        let r = load_reader(models)?;
+        if r.is_none() {
+            eprintln!(
+                "note: lines are not read (every line is suggested): {}",
+                no_reader(models)
+            );
+        }
+        Ok(self.reader.get_or_init(|| r).as_ref())
+    }
+}
+
+/// Decodes `bytes`, finds its lines of text (loading the detector only if the picture needs
+/// it: a clean render does not) and, if `read` and the reader is there, reads them.
+fn find(
+    bytes: &[u8],
+    options: &TextOptions,
+    models: Option<&Path>,
+    loaded: &Loaded,
+    read: bool,
+) -> Result<TextFound, String> {
     let image = TextImage::decode(bytes, options).map_err(|e| e.to_string())?;
     let model = if image.needs_model(options) {
-        Some(load_model(models)?)
+        Some(loaded.model(models)?)
     } else {
         None
     };
-    image
-        .find(model.as_ref(), options, &mut |_| true)
-        .map_err(|e| e.to_string())
+    let mut found = image
+        .find(model, options, &mut |_| true)
+        .map_err(|e| e.to_string())?;
+    if read {
+        if let Some(reader) = loaded.reader(models)? {
+            image
+                .read(&mut found, reader, &mut |_| true)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(found)
 }
 
-/// `redact`'s `--cover-suggested` and `--models`.
-#[derive(Debug, Default)]
+/// `redact`'s `--cover-suggested`, `--cover-text WORD` and `--models`.
+#[derive(Default)]
 pub struct Suggested {
     pub cover: bool,
+    /// `--cover-text WORD`, in the order given.
+    pub words: Vec<String>,
     pub models: Option<PathBuf>,
+    loaded: Loaded,
+}
+
+impl std::fmt::Debug for Suggested {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Suggested")
+            .field("cover", &self.cover)
+            .field("words", &self.words)
+            .field("models", &self.models)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Suggested {
-    /// The boxes to add: every line of text found (none unless `--cover-suggested`). A note on
-    /// stderr names the input, so a batch's notes say which picture they are about.
+    /// The boxes to add: with `--cover-suggested`, every suggested line of text found (every
+    /// line when the lines could not be read); with `--cover-text`, a box over each place a word
+    /// occurs (which needs the reader). A note on stderr names the input, so a batch's notes say
+    /// which picture they are about.
     pub fn boxes(
         &self,
         input: &Path,
         bytes: &[u8],
         options: &occlude::Options,
     ) -> Result<Vec<Rect>, String> {
-        if !self.cover {
+        if !self.cover && self.words.is_empty() {
             return Ok(Vec::new());
+        }
+        if !self.words.is_empty() {
+            occlude::check_words(&self.words).map_err(|e| format!("--cover-text: {e}"))?;
         }
         let text_options = TextOptions {
             background: Some(options.background),
             ..TextOptions::default()
         };
-        let found = find(bytes, &text_options, self.models.as_deref())?;
-        eprintln!(
-            "suggested: {}: {} line{} of text found, each covered by a box",
-            input.display(),
-            found.lines.len(),
-            if found.lines.len() == 1 { "" } else { "s" }
-        );
-        Ok(found
-            .lines
-            .iter()
-            .map(|l| {
-                let b = l.bbox;
+        let models = self.models.as_deref();
+        if !self.words.is_empty() && self.loaded.reader(models)?.is_none() {
+            return Err(format!("--cover-text needs {}", no_reader(models)));
+        }
+        let found = find(bytes, &text_options, models, &self.loaded, true)?;
+        let mut boxes = Vec::new();
+        if self.cover {
+            let chosen: Vec<usize> = (0..found.lines.len())
+                .filter(|&i| found.suggested(i))
+                .collect();
+            eprintln!(
+                "suggested: {}: {} of {} line{} of text found, each covered by a box{}",
+                input.display(),
+                chosen.len(),
+                found.lines.len(),
+                if found.lines.len() == 1 { "" } else { "s" },
+                if found.readings.is_some() {
+                    " (lines read as clinical are left clear)"
+                } else {
+                    ""
+                }
+            );
+            boxes.extend(chosen.iter().map(|&i| {
+                let b = found.lines[i].bbox;
                 Rect::new(b.x.into(), b.y.into(), b.width.into(), b.height.into())
-            })
-            .collect())
+            }));
+        }
+        if !self.words.is_empty() {
+            let lines: Vec<CoverLine> = (0..found.lines.len())
+                .map(|i| CoverLine::new(&found.lines[i], found.reading(i)))
+                .collect();
+            let covered =
+                occlude::cover_text(&lines, &self.words, Some((found.width, found.height)));
+            eprintln!(
+                "cover text: {} place{} found for {}",
+                covered.boxes.len(),
+                if covered.boxes.len() == 1 { "" } else { "s" },
+                self.words
+                    .iter()
+                    .map(|w| format!("{w:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            boxes.extend(
+                covered
+                    .boxes
+                    .iter()
+                    .map(|b| Rect::new(b.x.into(), b.y.into(), b.width.into(), b.height.into())),
+            );
+        }
+        Ok(boxes)
     }
 }
 
-/// `occlude text INPUT [--json] [--models DIR]`.
+/// `occlude text INPUT [--json] [--models DIR] [--no-read]`.
 pub fn text(args: &[String]) -> Result<(), String> {
     let mut json = false;
+    let mut read_lines = true;
     let mut input: Option<PathBuf> = None;
     let mut models: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
+            "--no-read" => read_lines = false,
             "--models" => models = Some(PathBuf::from(value(&mut it, a)?)),
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
             s => {
@@ -125,7 +268,14 @@ pub fn text(args: &[String]) -> Result<(), String> {
     }
     let input = input.ok_or("no INPUT file given")?;
     let bytes = read(&input)?;
-    let found = find(&bytes, &TextOptions::default(), models.as_deref())?;
+    let loaded = Loaded::default();
+    let found = find(
+        &bytes,
+        &TextOptions::default(),
+        models.as_deref(),
+        &loaded,
+        read_lines,
+    )?;
     if json {
         let text = serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?;
         println!("{text}");
@@ -144,9 +294,31 @@ pub fn text(args: &[String]) -> Result<(), String> {
             "found by the classical path: a clean render"
         }
     );
-    println!("box X,Y,W,H (as --box takes it), confidence, corners when tilted:");
-    for l in &found.lines {
+    if found.readings.is_some() {
+        println!("box X,Y,W,H (as --box takes it), suggested or clear, kind (why), text read:");
+    } else {
+        println!("box X,Y,W,H (as --box takes it), confidence, corners when tilted:");
+    }
+    for (i, l) in found.lines.iter().enumerate() {
         let b = l.bbox;
+        if let Some(r) = found.reading(i) {
+            println!(
+                "  {},{},{},{}  {}  {} ({})  {:?}",
+                b.x,
+                b.y,
+                b.width,
+                b.height,
+                if found.suggested(i) {
+                    "suggested"
+                } else {
+                    "clear    "
+                },
+                r.kind,
+                r.why,
+                r.text
+            );
+            continue;
+        }
         let corners = l.quad.map_or(String::new(), |q| {
             let pts: Vec<String> = q.iter().map(|[x, y]| format!("({x:.1},{y:.1})")).collect();
             format!("  corners {}", pts.join(" "))
