@@ -396,10 +396,13 @@ async function main() {
   console.log(report);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(out, null, 1));
   if (opts.write) {
-    // The text finder's section is written by tools/bench-text: kept as it is.
+    // The sections other benchmarks write (tools/bench-text: <!-- text-finder -->, and
+    // tools/bench-read.mjs: <!-- bench-read: ... -->, each up to its <!-- /name -->) are kept as
+    // they are, in their order.
     const file = join(ROOT, 'BENCH_RESULTS.md');
-    const kept = existsSync(file) ? readFileSync(file, 'utf8').match(/<!-- text-finder -->[\s\S]*<!-- \/text-finder -->/)?.[0] : null;
-    writeFileSync(file, report + '\n' + (kept ? `\n${kept}\n` : ''));
+    const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const kept = [...old.matchAll(/<!-- ([a-z-]+)(?::[^>]*)? -->[\s\S]*?<!-- \/\1 -->/g)].map((m) => m[0]);
+    writeFileSync(file, report + '\n' + kept.map((k) => `\n${k}\n`).join(''));
     log('wrote BENCH_RESULTS.md');
   }
 }
