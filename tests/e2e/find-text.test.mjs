@@ -150,7 +150,8 @@ test('Find text: download size first, suggested boxes in one step, tap, safety n
     assert.ok((await dialog.textContent()).includes(`one-time download of up to ${megabytes(whole)}`));
     assert.deepEqual(await axeViolations(page), [], 'axe: the question');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    assert.match(await statusText(page), /not started\. Nothing was downloaded/);
+    // The dialog's close event is a task of its own: the status line follows it.
+    await page.waitForFunction(() => /not started\. Nothing was downloaded/.test(document.querySelector('occlude-editor').shadowRoot.getElementById('status').textContent), null, { timeout: 5_000 });
     assert.deepEqual(finder(), [], 'nothing of the finder fetched before Continue');
 
     // Continue: progress, then suggestions, with no long task on the main thread.

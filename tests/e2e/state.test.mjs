@@ -256,9 +256,11 @@ test('Find text: suggested boxes in one step, not over covered lines; an edit ma
     { x: 2, y: 1, width: 40, height: 8, quad: null, confidence: 0.9 },
     { x: 10, y: 30, width: 30, height: 8, quad: null, confidence: 0.8 },
     { x: 10, y: 50, width: 30, height: 8, quad: null, confidence: 0.8, text: 'IOP 14', kind: 'clinical', suggested: false, why: 'clinical: IOP' },
-    { x: 60, y: 60, width: 20, height: 10, quad: null, confidence: 0.7 },
+    { x: 60, y: 60, width: 20, height: 10, quad: null, confidence: 0.7, text: '12/03/1961', kind: 'identifier', suggested: true, why: 'a date' },
   ];
   assert.equal(state.setFound(state.currentId, lines), 2, 'covered and left-clear lines get no box');
+  assert.equal(state.current.boxes[2].why, 'a date', 'a suggestion keeps why it was suggested');
+  assert.equal(state.current.boxes[1].why, undefined, 'no why for a line not read');
   assert.deepEqual(heard, ['add']);
   assert.deepEqual(state.current.boxes.map((b) => !!b.suggested), [false, true, true]);
   assert.deepEqual(state.rects()[1], { x: 10, y: 30, width: 30, height: 8 }, 'rects() drops the mark');
@@ -271,6 +273,7 @@ test('Find text: suggested boxes in one step, not over covered lines; an edit ma
   assert.equal(state.current.boxes.filter((b) => b.suggested).length, 2, 'redo brings them back, still suggested');
   state.changeBox(2, { x: 58, y: 58, width: 22, height: 12 });
   assert.equal(state.current.boxes[2].suggested, undefined, 'a moved suggestion is a drawn box');
+  assert.equal(state.current.boxes[2].why, undefined, 'and no longer says why it was suggested');
   state.deleteBox(1);
   assert.deepEqual(state.uncovered(state.current, 'suggested').map((u) => u.index), [1]);
   state.coverLines([1, 2]);

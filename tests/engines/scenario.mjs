@@ -8,9 +8,11 @@
 //   2. a case: three images through the file input, one box drawn and copied to the others
 //      with Apply to all, Export all (one review, three files with neutral numbered names, each
 //      checked as in 1), Download as ZIP (unpacked here, the same bytes).
-//   3. Find text: the labelled screenshot of tests/fixtures/text/; the one-time question about
-//      the download answered Continue; suggested boxes added (said so to a screen reader); one
-//      Undo removes them all, Redo brings them back.
+//   3. Find text with Read the text ticked: the labelled screenshot of tests/fixtures/text/; the
+//      one-time question about the download (naming the reader) answered Continue; suggested
+//      boxes added, clinical lines left clear (said so to a screen reader, with why); one Undo
+//      removes them all, Redo brings them back; Cover every… with the patient's surname adds a
+//      box over each place it was read, one Undo removes them.
 //   4. offline: load the app from a second server, wait for the service worker to control the
 //      page, stop that server, reload, open, redact and export again.
 // Every wait is bounded. Steps throw with a message saying which step failed and what was seen.
@@ -436,31 +438,50 @@ export async function redactScenario(d, { url, fixturesDir, artifacts, downloads
 }
 
 /**
- * Part 3, Find text: the labelled screenshot (tests/fixtures/text/render.png) opened; Find text
- * pressed; the question about the one-time download shown and answered Continue; the finder
- * downloaded and run in this engine's worker; its boxes added, each said to be suggested; one
- * Undo removes them all, Redo brings them back.
+ * Part 3, Find text with reading: the labelled screenshot (tests/fixtures/text/render.png)
+ * opened; Read the text ticked; Find text pressed; the question about the one-time download
+ * (the reader named) shown and answered Continue; the finder and the reader downloaded and run
+ * in this engine's worker; its boxes added, each said to be suggested and why, clinical lines
+ * left clear; one Undo removes them all, Redo brings them back; Cover every… with the surname:
+ * a box over each place, one Undo step. The time of each part is in the result.
  */
 export async function findTextScenario(d, { url, fixturesDir, engine }) {
   await openApp(d, url);
   await openFixture(d, join(fixturesDir, 'text', 'render.png'));
+  const surname = JSON.parse(readFileSync(join(fixturesDir, 'text', 'render.json'), 'utf8')).patient.last;
+  await d.click(await byRole(d, 'checkbox', 'Read the text'));
   await d.click(await byRole(d, 'button', 'Find text'));
   const dialog = await waitFor(d, 'the question about the download', `return Q.byRole('dialog', { re: '^Download the text finder' });`, [], 20_000);
   const question = await d.execute('return arguments[0].querySelector("p").textContent.replace(/\\s+/g, " ").trim();', [dialog]);
-  if (!/one-time download of up to [\d.]+ MB/.test(question)) throw new Error(`the question does not say the size: ${question}`);
+  if (!/one-time download of up to [\d.]+ MB: .*the reader \([\d.]+ MB\)/.test(question)) throw new Error(`the question does not say the size with the reader: ${question}`);
+  const t0 = Date.now();
   await d.click(await byRole(d, 'button', 'Continue', { within: dialog, timeoutMs: 5_000 }));
-  const found = await waitStatus(d, /^Find text found \d+ lines of text: added \d+ suggested boxes/, 240_000);
+  const found = await waitStatus(d, /^Find text found \d+ lines of text: added \d+ suggested boxes.*\d+ lines? left clear/, 400_000);
+  const findMs = Date.now() - t0;
   const n = (await editorBoxes(d)).length;
   if (n < 50) throw new Error(`Find text added ${n} boxes on the screenshot (expected its ~100 lines)`);
   const said = await d.execute(`${Q}\nconst c = Q.canvas(); c.focus(); c.dispatchEvent(new KeyboardEvent('keydown', { key: ']', bubbles: true }));
     return c.getRootNode().getElementById('announce').textContent;`);
-  if (!/suggested by Find text/.test(said)) throw new Error(`a picked box is not said to be suggested: ${said}`);
+  if (!/suggested by Find text \(.+\)/.test(said)) throw new Error(`a picked box is not said to be suggested, and why: ${said}`);
   await d.click(await byRole(d, 'button', 'Undo'));
   await waitFor(d, 'Undo to remove every suggested box', `return document.querySelector('occlude-editor').boxes.length === 0;`, [], 10_000);
   await d.click(await byRole(d, 'button', 'Redo'));
   await waitFor(d, 'Redo to bring them back', `return document.querySelector('occlude-editor').boxes.length === ${n};`, [], 10_000);
+
+  // Cover every…: the surname, wherever it was read (boxes over the line boxes already there).
+  const t1 = Date.now();
+  await d.sendKeys(await byRole(d, 'textbox', 'Cover every…'), surname);
+  await d.click(await byRole(d, 'button', 'Cover'));
+  const covered = await waitStatus(d, new RegExp(`^Covered “${surname}” in (\\d+) places? in 1 image`), 120_000);
+  const coverMs = Date.now() - t1;
+  const places = Number(/in (\d+) places?/.exec(covered)[1]);
+  if (places < 2) throw new Error(`Cover every found the surname in ${places} places (expected at least 2): ${covered}`);
+  const after = (await editorBoxes(d)).length;
+  if (after !== n + places) throw new Error(`Cover every: ${after} boxes, expected ${n} + ${places}`);
+  await d.click(await byRole(d, 'button', 'Undo'));
+  await waitFor(d, 'one Undo to remove Cover every\'s boxes', `return document.querySelector('occlude-editor').boxes.length === ${n};`, [], 10_000);
   const pageErrors = await checkNoErrors(d);
-  return { engine, question, found, boxes: n, said, undo: 'one step removes them all', pageErrors };
+  return { engine, question, found, boxes: n, said, undo: 'one step removes them all', covered, pageErrors, seconds: { findAndRead: findMs / 1000, coverEvery: coverMs / 1000 } };
 }
 
 /**

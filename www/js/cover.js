@@ -70,7 +70,7 @@ export function uncoveredLines(lines, boxes, which = 'all') {
   return out;
 }
 
-/** A found line as a box (its four numbers), marked as suggested. */
+/** A found line as a box (its four numbers), marked as suggested; with reading, `why` says what it holds ("a date"). */
 export function suggestedBox(line) {
-  return { x: line.x, y: line.y, width: line.width, height: line.height, suggested: true };
+  return { x: line.x, y: line.y, width: line.width, height: line.height, suggested: true, ...(line.why && { why: line.why }) };
 }

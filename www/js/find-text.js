@@ -15,9 +15,16 @@
 // Apply to all and templates copy boxes as drawn boxes (their four numbers): the text of
 // another image is elsewhere, so a copied suggestion is the user's choice, not the finder's.
 //
-// Ready for reading (issue 17): a line may carry {text, kind, suggested, why, safetyNet}; a line
-// with `suggested: false` gets no box (the canvas outlines it faintly; a tap covers it), and the
-// safety net names what was read (`safetyNet`, e.g. "a date, 12/03/1961", else why and text).
+// - "Read the text" (issue 17): off by default; its description says how large the reader's
+//   one-time download is (findTextDownload({read: true}).reader) before anything is fetched, and
+//   the question names it too. On, Find text reads and classifies each line: a line with
+//   `suggested: false` (read as clinical only) gets no box (the canvas outlines it faintly; a tap
+//   covers it); a suggested box says why ("a date") when picked; the safety net names what was
+//   read (`safetyNet`, e.g. "a date, 12/03/1961", else why and text).
+// - "Cover every…": a word or name (commas separate several) boxed wherever it was read, in
+//   every open image Find text read (the worker's 'coverText'), one undo step per image; it does
+//   not read images itself: images not read are named in the status line, so a person knows
+//   where it did not look.
 //
 // The element imports this module while the first image decodes and calls attachFindText(host)
 // (host: #textHost in occlude-editor.js) before that image shows, so the controls above the
@@ -27,6 +34,8 @@ import { findTextDownload } from './api.js';
 
 const READY_KEY = 'occlude.findText.downloaded';
 const AUTO_KEY = 'occlude.findText.auto';
+const READ_KEY = 'occlude.findText.read';
+const READER_KEY = 'occlude.findText.readerDownloaded';
 const BACKGROUND = '#ffffff';
 /** At most this many uncovered lines are listed by position (the map shows them all). */
 const LIST_MAX = 12;
@@ -50,6 +59,14 @@ const PANEL = `
     It is a help, not a guarantee: check every box, and box what it missed.<span id="find-size"></span></p>
   <label class="check"><input id="find-auto" type="checkbox" aria-describedby="find-auto-help"> Find text when an image opens</label>
   <p id="find-auto-help" class="visually-hidden">Available once Find text has been used on this device.</p>
+  <label class="check"><input id="find-read" type="checkbox" aria-describedby="find-read-help"> Read the text</label>
+  <p id="find-read-help" class="hint"></p>
+  <form id="cover-every" class="cover-every" aria-label="Cover every word or name">
+    <label for="cover-word">Cover every…</label>
+    <input id="cover-word" type="search" autocomplete="off" spellcheck="false" aria-describedby="cover-help">
+    <button id="cover-go" type="submit">Cover</button>
+    <p id="cover-help" class="visually-hidden">A word or name (commas separate several), boxed wherever Find text read it, in every open image it read.</p>
+  </form>
 </div>`;
 
 const DIALOG = `
@@ -123,6 +140,8 @@ class FindText {
   #ui = {};
   /** What the first use downloads (findTextDownload), or null while unknown. */
   #download = null;
+  /** The reader's part of the download (findTextDownload({read: true}).reader), or null: no reader. */
+  #reader = null;
   /** Why Find text cannot run here (no finder in this copy, an engine without SIMD), or ''. */
   #unavailable = '';
   /** Images already considered for "Find text when an image opens". */
@@ -143,10 +162,21 @@ class FindText {
       if (!(key in ui)) this.#ui[key] = el;
     }
     this.#ui.findAuto.checked = host.storageGet(AUTO_KEY) === '1';
+    this.#ui.findRead.checked = host.storageGet(READ_KEY) === '1';
   }
 
   get #ready() {
     return this.#host.storageGet(READY_KEY) === '1' || this.#download?.toDownload === 0;
+  }
+
+  /** The reader was downloaded once on this device. */
+  get #readerReady() {
+    return this.#host.storageGet(READER_KEY) === '1' || this.#reader?.toDownload === 0;
+  }
+
+  /** "Read the text" is ticked (and this copy has a reader). */
+  get #reading() {
+    return !!this.#reader && this.#ui.findRead.checked;
   }
 
   async start() {
@@ -155,6 +185,14 @@ class FindText {
     ui.findAuto.addEventListener('change', () => {
       this.#host.storageSet(AUTO_KEY, ui.findAuto.checked ? '1' : '0');
       if (ui.findAuto.checked) this.#considerOpened();
+    });
+    ui.findRead.addEventListener('change', () => {
+      this.#host.storageSet(READ_KEY, ui.findRead.checked ? '1' : '0');
+      this.#render();
+    });
+    ui.coverEvery.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.#coverEvery();
     });
     ui.findDownload.addEventListener('cancel', () => {
       ui.findDownload.returnValue = 'cancel';
@@ -167,7 +205,9 @@ class FindText {
       // With no origin (the single file opened from file://) there is no finder to fetch, and
       // its CSP forbids the attempt: no button, and no request.
       if (!/^https?:$/.test(new URL(import.meta.url).protocol)) throw Object.assign(new Error('no origin'), { code: 'text-unavailable' });
-      this.#download = await findTextDownload();
+      const [plain, read] = await Promise.all([findTextDownload(), findTextDownload({ read: true }).catch(() => null)]);
+      this.#download = plain;
+      this.#reader = read?.reader ?? null;
     } catch (err) {
       this.#unavailable = err?.code === 'needs-simd' ? `${err.message}.` : '';
       // No finder in this copy of Occlude (the single file): no button at all.
@@ -176,6 +216,10 @@ class FindText {
         ui.findTools.hidden = true;
       }
     }
+    // No reader in this copy: neither the setting nor Cover every… (it needs the text read).
+    ui.findRead.closest('label').hidden = !this.#reader;
+    ui.findReadHelp.hidden = !this.#reader;
+    ui.coverEvery.hidden = !this.#reader;
     this.#render();
     this.#considerOpened();
   }
@@ -202,6 +246,13 @@ class FindText {
       : !ready && d?.toDownload > 0
         ? ` The first use downloads up to ${megabytes(d.toDownload)} once; then it works offline.`
         : '';
+    ui.findRead.disabled = !!this.#unavailable;
+    ui.coverGo.disabled = state.busy || !state.images.length;
+    const r = this.#reader;
+    ui.findReadHelp.textContent =
+      (r && !this.#readerReady ? `Reading needs a one-time download of ${megabytes(r.toDownload)}; then it works offline. ` : '') +
+      'With it, a line read as clinical only (a measurement such as IOP 14 mmHg) is left clear, with a faint outline; ' +
+      'names, dates, numbers and anything unsure are boxed. You confirm every box.';
   }
 
   /** "Find text when an image opens": queues Find text for each image not yet considered. */
@@ -210,17 +261,24 @@ class FindText {
     for (const image of this.#state.images) {
       if (this.#seen.has(image.id)) continue;
       this.#seen.add(image.id);
-      if (auto && !image.found) this.find(image, { ask: false });
+      // Reading too only once the reader is on this device: nothing is downloaded unasked.
+      if (auto && !image.found) this.find(image, { ask: false, read: this.#reading && this.#readerReady });
     }
   }
 
-  /** The one-time question about the download: true to go on. */
-  async #askDownload() {
-    const d = this.#download;
-    if (this.#ready || !d || d.toDownload === 0) return true;
+  /** The one-time question about the download (the reader's too when `read`): true to go on. */
+  async #askDownload(read) {
+    const finder = this.#ready ? 0 : (this.#download?.toDownload ?? 0);
+    const reader = read && !this.#readerReady ? (this.#reader?.toDownload ?? 0) : 0;
+    if (!finder && !reader) return true;
     const ui = this.#ui;
+    ui.findDownloadTitle.textContent = finder ? 'Download the text finder?' : 'Download the text reader?';
     ui.findDownloadText.textContent =
-      `Find text needs a one-time download of up to ${megabytes(d.toDownload)}: the text finder, and for photos its detector. ` +
+      (finder && reader
+        ? `Find text with reading needs a one-time download of up to ${megabytes(finder + reader)}: the text finder, for photos its detector, and the reader (${megabytes(reader)}). `
+        : finder
+          ? `Find text needs a one-time download of up to ${megabytes(finder)}: the text finder, and for photos its detector. `
+          : `Reading the text needs a one-time download of ${megabytes(reader)}: the reader. `) +
       'It comes from where this app came from, and nothing of your images is sent. After that, Find text works offline.';
     ui.findDownload.returnValue = '';
     ui.findDownload.showModal();
@@ -234,16 +292,17 @@ class FindText {
    * when it did not run). `ask`: the one-time question about the download first. `throws`: reject
    * on failure or cancel (the element's method) rather than say so in the status line only.
    */
-  async find(image, { signal = null, ask = false, throws = false } = {}) {
+  async find(image, { signal = null, ask = false, throws = false, read = undefined } = {}) {
     const state = this.#state;
     const host = this.#host;
     if (!image) return undefined;
+    read = !!this.#reader && (read ?? this.#reading);
     if (this.#unavailable) {
       state.setStatus(this.#unavailable, { error: true });
       if (throws) throw Object.assign(new Error(this.#unavailable), { code: 'needs-simd' });
       return undefined;
     }
-    if (ask && !(await this.#askDownload())) {
+    if (ask && !(await this.#askDownload(read))) {
       state.setStatus('Find text was not started. Nothing was downloaded.');
       this.#ui.findText.focus();
       return undefined;
@@ -256,6 +315,7 @@ class FindText {
       state.setBusy(true);
       state.setStatus(`${counter}Finding text…`);
       let shown = 0;
+      const fetching = this.#ready ? 'the text reader' : read && !this.#readerReady ? 'the text finder and reader' : 'the text finder';
       const onProgress = (p) => {
         const now = performance.now();
         const last = p.stage === 'download' ? p.loaded >= p.total : p.fraction >= 1;
@@ -263,18 +323,23 @@ class FindText {
         shown = now;
         if (p.stage === 'download') {
           state.setBusy(true, { done: p.loaded, total: p.total });
-          state.setStatus(`${counter}Downloading the text finder (once): ${megabytes(p.loaded)} of ${megabytes(p.total)}…`);
+          state.setStatus(`${counter}Downloading ${fetching} (once): ${megabytes(p.loaded)} of ${megabytes(p.total)}…`);
         } else if (p.stage === 'find') {
           state.setBusy(true, { done: Math.round(p.fraction * 100), total: 100 });
           state.setStatus(`${counter}Finding text… ${Math.round(p.fraction * 100)} %`);
+        } else if (p.stage === 'read') {
+          state.setBusy(true, { done: Math.round(p.fraction * 100), total: 100 });
+          state.setStatus(`${counter}Reading the text… ${Math.round(p.fraction * 100)} %`);
         }
       };
       try {
         const bytes = await image.file.arrayBuffer();
         stop.throwIfAborted();
-        const found = await host.request('findText', { bytes, options: { background: BACKGROUND } }, { signal: stop, transfer: [bytes], onProgress });
+        const options = { background: BACKGROUND, ...(read && { read: true }) };
+        const found = await host.request('findText', { bytes, options }, { signal: stop, transfer: [bytes], onProgress });
         stop.throwIfAborted();
         host.storageSet(READY_KEY, '1');
+        if (read) host.storageSet(READER_KEY, '1');
         outcome = { lines: found.lines };
         if (!state.images.includes(image)) {
           state.setStatus('Find text finished after its image was closed; nothing was added.');
@@ -285,7 +350,7 @@ class FindText {
       } catch (err) {
         outcome = { err };
         // The finder's own errors are whole sentences already ("Find text could not download …").
-        const own = ['text-download', 'needs-simd'].includes(err?.code) ? `${err.message}.`.replace(/\.\.$/, '.') : null;
+        const own = ['text-download', 'needs-simd', 'no-text-reader', 'text-reader-model'].includes(err?.code) ? `${err.message}.`.replace(/\.\.$/, '.') : null;
         const said = own ?? host.failure(err, 'Find text');
         state.setStatus(err?.name === 'AbortError' ? `${said} No boxes were added.` : said, { error: err?.name !== 'AbortError' });
       } finally {
@@ -315,6 +380,76 @@ class FindText {
     return `Find text found ${plural(lines.length, 'line')} of text: ${boxes}${clear}. Check every box, and box anything it missed.`;
   }
 
+  // ---- Cover every… ---------------------------------------------------------------------------
+
+  /**
+   * Cover every…: asks the worker where the words were read in each open image Find text read,
+   * then adds a suggested box over each place (one undo step per image; nothing when cancelled).
+   */
+  async #coverEvery() {
+    const state = this.#state;
+    const host = this.#host;
+    const ui = this.#ui;
+    const words = ui.coverWord.value
+      .split(/[,;]/)
+      .map((w) => w.trim())
+      .filter(Boolean);
+    if (!words.length) {
+      state.setStatus('Type a word or name to cover every place it was read.');
+      ui.coverWord.focus();
+      return;
+    }
+    const quoted = words.map((w) => `“${w}”`).join(', ');
+    // An image Find text read: its lines carry their text (none found counts too).
+    const isRead = (im) => im.found && (!im.found.lines.length || im.found.lines.some((l) => typeof l.text === 'string'));
+    const read = state.images.filter(isRead);
+    const unread = state.images.filter((im) => !isRead(im)).map((im) => `image ${state.images.indexOf(im) + 1}`);
+    if (!read.length) {
+      state.setStatus(`Cover every… looks in the text Find text read, and no open image was read yet: tick Read the text, press Find text, then Cover again.`, { error: true });
+      return;
+    }
+    await host.enqueue(async (signal) => {
+      state.setBusy(true);
+      state.setStatus(`Looking for ${quoted} in the text read…`);
+      try {
+        // Every image first, then the boxes: a cancel adds nothing anywhere.
+        const found = [];
+        for (const image of read) {
+          if (!state.images.includes(image)) continue;
+          const { boxes } = await host.request('coverText', { lines: image.found.lines, words }, { signal });
+          signal.throwIfAborted();
+          if (boxes.length) found.push({ image, boxes });
+        }
+        let places = 0;
+        let images = 0;
+        for (const { image, boxes } of found) {
+          if (!state.images.includes(image)) continue;
+          const why = `${quoted}, Cover every`;
+          state.addBoxes(
+            boxes.map(({ x, y, width, height }) => ({ x, y, width, height, suggested: true, why })),
+            { imageId: image.id },
+          );
+          places += boxes.length;
+          images++;
+        }
+        const notRead = unread.length ? ` Not read, so not searched: ${unread.join(', ')} (Find text with Read the text first).` : '';
+        state.setStatus(
+          places
+            ? `Covered ${quoted} in ${plural(places, 'place')} in ${plural(images, 'image')}: dashed suggested boxes (one Undo per image removes them). Reading can miss a word: check for any it missed.${notRead}`
+            : `${quoted} was not found in the text read (${plural(read.length, 'image')}). Reading can miss a word: look for it yourself.${notRead}`,
+        );
+      } catch (err) {
+        const said = host.failure(err, 'Cover every');
+        state.setStatus(err?.name === 'AbortError' ? `${said} No boxes were added.` : said, { error: err?.name !== 'AbortError' });
+      } finally {
+        // The text module's memory goes with the worker, as after Find text.
+        host.restartEngine('cover every finished');
+        state.setBusy(false);
+        this.#render();
+      }
+    });
+  }
+
   // ---- the safety net on the review ----------------------------------------------------------
 
   #renderNet() {
@@ -339,7 +474,7 @@ class FindText {
     ui.netClear.textContent = left.length
       ? `Left clear on purpose: ${left
           .slice(0, LIST_MAX)
-          .map(({ line }) => line.why || 'a line')
+          .map(({ line }) => (line.why && line.text ? `${line.why} (“${line.text}”)` : line.why || 'a line'))
           .join('; ')}.`
       : '';
     ui.netCover.hidden = n === 0;

@@ -6,8 +6,9 @@
 // Attributes: fill (#RRGGBB, default #000000), format (auto | png | jpeg, default auto),
 // quality (JPEG, 50–100, default 90).
 // Methods: async openFile(file) — opens a File or Blob as one more image;
-// async findText({signal}) — Find text on the current image: adds its suggested boxes (one undo
-// step) and resolves with the lines found (js/find-text.js; no question about the download).
+// async findText({signal, read}) — Find text on the current image: adds its suggested boxes (one
+// undo step) and resolves with the lines found (js/find-text.js; no question about the download;
+// `read`: read the lines too, by default as the page's "Read the text" setting says).
 // Event: `occlude-export` (bubbles, composed) with detail {blob, name, report} after each export
 // (Export all: one per file; a file with no boxes only once the user chose to send it as is).
 //
@@ -237,13 +238,14 @@ export class OccludeEditor extends HTMLElement {
    * download: adds a suggested box for each line found (one undo step) and resolves with the
    * lines [{x, y, width, height, quad, confidence}]. Rejects when no image is open, when the
    * signal (or Cancel) stops it (AbortError), or with the finder's error and its `code`.
-   * @param {{signal?: AbortSignal}} [options]
+   * `read`: read and classify the lines too (api.js findText's option); by default the setting.
+   * @param {{signal?: AbortSignal, read?: boolean}} [options]
    */
-  async findText({ signal } = {}) {
+  async findText({ signal, read } = {}) {
     if (!this.#state.current) throw new Error('findText(): open an image first');
     const text = await this.#findText();
     if (!text) throw Object.assign(new Error('Find text could not be loaded'), { code: 'text-unavailable' });
-    return text.find(this.#state.current, { signal, ask: false, throws: true });
+    return text.find(this.#state.current, { signal, read, ask: false, throws: true });
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -410,7 +412,7 @@ export class OccludeEditor extends HTMLElement {
     let say;
     if (image.selected >= 0) {
       const b = image.boxes[image.selected];
-      say = `Box ${image.selected + 1} of ${n}${b.suggested ? ', suggested by Find text' : ''}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
+      say = `Box ${image.selected + 1} of ${n}${b.suggested ? `, suggested by Find text${b.why ? ` (${b.why})` : ''}` : ''}: at ${b.x}, ${b.y}, ${b.width} × ${b.height} pixels.`;
     } else {
       say = `${n} ${n === 1 ? 'box' : 'boxes'}${suggested ? `, ${suggested} suggested by Find text` : ''}.`;
     }

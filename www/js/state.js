@@ -37,7 +37,7 @@ import { suggestedBox, uncoveredLines } from './cover.js';
 
 export const UNDO_LIMIT = 200;
 
-/** @typedef {{x: number, y: number, width: number, height: number, suggested?: boolean}} Box  full-resolution whole pixels of the image as seen; `suggested`: added by Find text and not edited since */
+/** @typedef {{x: number, y: number, width: number, height: number, suggested?: boolean, why?: string}} Box  full-resolution whole pixels of the image as seen; `suggested`: added by Find text (or Cover every…) and not edited since; `why`: what reading said it holds */
 /**
  * @typedef {object} FoundLine  a line of text Find text found (the worker's, as is)
  * @property {number} x
@@ -221,8 +221,8 @@ export class EditorState {
     if (!image || i < 0 || i >= image.boxes.length || sameBox(image.boxes[i], box)) return;
     const continuing = keys && this.#keyStep?.image === image && this.#keyStep.index === i;
     if (!continuing) this.#step(image);
-    // An edited suggestion is the user's own box from now on.
-    const { suggested, ...edited } = { ...image.boxes[i], ...box };
+    // An edited suggestion is the user's own box from now on (and no longer says why it was suggested).
+    const { suggested, why, ...edited } = { ...image.boxes[i], ...box };
     image.boxes[i] = edited;
     image.selected = i;
     this.#keyStep = keys ? { image, index: i } : null;
