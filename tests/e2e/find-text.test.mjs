@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
-import { analyse, axeViolations, exportImage, screenshot } from './helpers.mjs';
+import { analyse, axeViolations, exportImage, openFile as open, screenshot } from './helpers.mjs';
 import { DIST, ROOT, editorReady, launch, recordExports, requireDist, watchProblems } from './pwa-helpers.mjs';
 
 let browser;
@@ -46,17 +46,6 @@ async function app({ paths = [] } = {}) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await editorReady(page);
   return { server, context, page, problems, paths };
-}
-
-/** Opens `file` through the file input and waits for it to be shown. */
-async function open(page, file) {
-  const before = await page.evaluate(() => document.querySelector('occlude-editor').shadowRoot.querySelectorAll('#strip li').length);
-  await page.locator('#file').setInputFiles(file);
-  await page.getByRole('button', { name: 'Export', exact: true }).waitFor({ state: 'visible' });
-  await page.waitForFunction((n) => {
-    const root = document.querySelector('occlude-editor').shadowRoot;
-    return /^Opened /.test(root.getElementById('status').textContent) || root.querySelectorAll('#strip li').length > n;
-  }, before);
 }
 
 /** Every text the status line shows from now on (recorded in the page). */

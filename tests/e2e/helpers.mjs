@@ -340,3 +340,17 @@ export async function editorBoxes(page) {
     return el.boxes;
   });
 }
+
+/**
+ * Opens `file` (a path or {name, mimeType, buffer}) through the editor's file input and waits
+ * until it is shown: the status says Opened, or the strip has one more image.
+ */
+export async function openFile(page, file) {
+  const before = await page.evaluate(() => document.querySelector('occlude-editor').shadowRoot.querySelectorAll('#strip li').length);
+  await page.locator('#file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Export', exact: true }).waitFor({ state: 'visible' });
+  await page.waitForFunction((n) => {
+    const root = document.querySelector('occlude-editor').shadowRoot;
+    return /^Opened /.test(root.getElementById('status').textContent) || root.querySelectorAll('#strip li').length > n;
+  }, before);
+}

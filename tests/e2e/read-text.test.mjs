@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
 import { score } from '../../tools/textset.mjs';
-import { analyse, axeViolations, exportImage, screenshot } from './helpers.mjs';
+import { analyse, axeViolations, exportImage, openFile as open, screenshot } from './helpers.mjs';
 import { DIST, ROOT, editorReady, launch, recordExports, requireDist, watchProblems } from './pwa-helpers.mjs';
 import { TEXT_FIXTURES } from './text-helpers.mjs';
 
@@ -38,16 +38,6 @@ const sum = (files) => files.reduce((s, f) => s + f.bytes, 0);
 const editor = (page, fn, arg) => page.evaluate(fn, arg);
 const statusText = (page) => page.locator('#status').textContent();
 const boxes = (page) => editor(page, () => document.querySelector('occlude-editor').boxes);
-
-async function open(page, file) {
-  const before = await page.evaluate(() => document.querySelector('occlude-editor').shadowRoot.querySelectorAll('#strip li').length);
-  await page.locator('#file').setInputFiles(file);
-  await page.getByRole('button', { name: 'Export', exact: true }).waitFor({ state: 'visible' });
-  await page.waitForFunction((n) => {
-    const root = document.querySelector('occlude-editor').shadowRoot;
-    return /^Opened /.test(root.getElementById('status').textContent) || root.querySelectorAll('#strip li').length > n;
-  }, before);
-}
 
 async function findDone(page) {
   await page.waitForFunction(() => /^(Image \d+: )?Find text (found|failed|was cancelled)|could not/.test(document.querySelector('occlude-editor').shadowRoot.getElementById('status').textContent), null, { timeout: 240_000 });
