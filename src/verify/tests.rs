@@ -2,7 +2,7 @@
 //! must fail.
 
 use super::verify;
-use crate::codec::encode::encode;
+use crate::codec::encode::{encode, encode_with, Chroma};
 use crate::codec::jpeg::coefficients::Coefficients;
 use crate::codec::jpeg::{reader, wipe, writer};
 use crate::codec::png::filter::paeth;
@@ -358,6 +358,67 @@ fn jpeg_boxes_within_tolerance_at_every_quality() {
             assert!(v.max_deviation <= v.tolerance);
             assert!(v.structure.iter().any(|s| s == "DRI"), "{:?}", v.structure);
         }
+    }
+}
+
+/// Full-resolution colour (4:4:4, the pixel path's JPEG for a converted picture): every box
+/// block is checked with 8 px of margin, at the edges too, and a box left unfilled in any
+/// component fails.
+#[test]
+fn jpeg_444_files_are_checked_with_their_own_margin() {
+    let fill = Rgb {
+        r: 30,
+        g: 200,
+        b: 90,
+    };
+    // 75 × 45: partial blocks on the right and bottom, under the first box.
+    for (w, h, b) in [
+        (
+            96,
+            80,
+            [pb(5, 7, 40, 37), pb(60, 50, 30, 3), pb(60, 30, 15, 15)],
+        ),
+        (
+            75,
+            45,
+            [pb(40, 20, 35, 25), pb(0, 0, 33, 3), pb(20, 30, 15, 15)],
+        ),
+    ] {
+        let img = burned(w, h, &b, fill);
+        for (q, cq) in [(50, 97), (90, 97), (100, 100)] {
+            let full = Chroma::Full { quality: cq };
+            let jpg = encode_with(&img, OutputFormat::Jpeg, q, full).unwrap();
+            let v = verify(&jpg, OutputFormat::Jpeg, w, h, &b, fill)
+                .unwrap_or_else(|e| panic!("{w}×{h} q{q}: {e}"));
+            // The 3-px box holds no whole 8×8 block; the 15-px one does (it is too thin at
+            // 4:2:0, whose chroma blocks span 16 px).
+            assert_eq!((v.boxes_checked, v.boxes_too_thin, v.margin), (2, 1, 8));
+            assert!(v.max_deviation <= v.tolerance);
+            let half = encode(&img, OutputFormat::Jpeg, q).unwrap();
+            let v = verify(&half, OutputFormat::Jpeg, w, h, &b, fill).unwrap();
+            assert_eq!((v.boxes_checked, v.boxes_too_thin, v.margin), (1, 2, 17));
+        }
+        // The colour alone wrong under a box: the Cr blocks tell.
+        let mut bad = img.clone();
+        crate::raster::burn::burn(
+            &mut bad,
+            &[b[0]],
+            Rgb {
+                r: 90,
+                g: 200,
+                b: 90,
+            },
+        );
+        let jpg = encode_with(&bad, OutputFormat::Jpeg, 90, Chroma::Full { quality: 97 }).unwrap();
+        assert!(verify(&jpg, OutputFormat::Jpeg, w, h, &b, fill).is_err());
+        let noise = encode_with(
+            &noisy(w, h, 3),
+            OutputFormat::Jpeg,
+            90,
+            Chroma::Full { quality: 97 },
+        )
+        .unwrap();
+        assert!(verify(&noise, OutputFormat::Jpeg, w, h, &b, fill).is_err());
     }
 }
 

@@ -1,7 +1,10 @@
-//! The pixel path's JPEG encoder: RGB → YCbCr 4:2:0 → forward DCT → quantised coefficients,
-//! written by the same [`writer`] as the lossless path (baseline, Annex K Huffman tables, a
-//! restart marker after every MCU row so the verifier can decode just the rows under the boxes).
-//! Quality follows the IJG convention: 1–100 scales the Annex K example quantisation tables.
+//! The pixel path's JPEG encoder: RGB → YCbCr, at half (4:2:0) or full (4:4:4) colour
+//! resolution ([`Chroma`]) → forward DCT → quantised coefficients, written by the same
+//! [`writer`] as the lossless path (baseline, Annex K Huffman tables, a restart marker after
+//! every MCU row so the verifier can decode just the rows under the boxes). Quality follows the
+//! IJG convention: 1–100 scales the Annex K example quantisation tables. Both resolutions share
+//! the colour conversion and the DCT (SIMD on wasm, scalar elsewhere); only the strip's layout
+//! and the 2×2 averaging differ.
 
 use super::coefficients::{Coefficients, Component, ZIGZAG};
 use super::decline::{unsupported, Decline};
@@ -436,33 +439,68 @@ pub fn simd_mismatches(blocks: u32) -> u32 {
     bad
 }
 
-/// One MCU row of samples: 16 rows of level-shifted luma and 8 of each chroma (2×2 averages),
-/// padded to whole MCUs by repeating the last column and row. Its two steps are functions of
-/// their own, called once per MCU row, so that a wasm engine's optimising tier takes over after
-/// the first rows (V8 swaps in optimised code only at a call, never inside a running loop).
+/// The colour (Cb, Cr) of a file [`encode`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chroma {
+    /// 4:2:0: one Cb and one Cr sample per 2×2 pixels (MCU 16×16), quantised at the file's
+    /// quality: the smaller file, and what every sRGB or untagged picture gets.
+    Half,
+    /// 4:4:4: full-resolution colour (every component sampled 1×1, MCU 8×8), Cb and Cr
+    /// quantised at `quality` (1–100; the luma at the file's quality): thin coloured detail
+    /// (vessels on a fundus photo) keeps its colour.
+    Full { quality: u8 },
+}
+
+impl Chroma {
+    /// Pixels per chroma sample on each axis: the luma component's sampling factor.
+    fn factor(self) -> usize {
+        match self {
+            Chroma::Half => 2,
+            Chroma::Full { .. } => 1,
+        }
+    }
+}
+
+/// One MCU row of samples: `8·f` rows of level-shifted luma and 8 of each chroma (`f × f`
+/// averages, `f` = [`Chroma::factor`]), padded to whole MCUs by repeating the last column and
+/// row. Its two steps are functions of their own, called once per MCU row, so that a wasm
+/// engine's optimising tier takes over after the first rows (V8 swaps in optimised code only at
+/// a call, never inside a running loop).
 struct Strip {
-    /// Samples across: luma (16 per MCU) and chroma (8 per MCU).
+    /// Pixels per chroma sample on each axis (2 for 4:2:0, 1 for 4:4:4).
+    f: usize,
+    /// Samples across: luma (`8·f` per MCU) and chroma (8 per MCU).
     lw: usize,
     cw: usize,
     y: Vec<f32>,
     cb: Vec<f32>,
     cr: Vec<f32>,
-    /// One full-resolution row of Cb and Cr before subsampling.
+    /// One full-resolution row of Cb and Cr before subsampling (4:2:0 only).
     cb_row: Vec<f32>,
     cr_row: Vec<f32>,
 }
 
+/// Repeats a row's last visible sample (`w − 1`) to its end.
+fn pad(plane: &mut [f32], w: usize) {
+    if let Some(&last) = plane.get(w - 1) {
+        plane[w..].fill(last);
+    }
+}
+
 impl Strip {
-    fn new(mcus_across: usize) -> Strip {
-        let (lw, cw) = (mcus_across * 16, mcus_across * 8);
+    fn new(mcus_across: usize, chroma: Chroma) -> Strip {
+        let f = chroma.factor();
+        let (lw, cw) = (mcus_across * 8 * f, mcus_across * 8);
+        let row = if f == 1 { 0 } else { lw };
         Strip {
+            f,
             lw,
             cw,
-            y: vec![0.0; 16 * lw],
+            y: vec![0.0; 8 * f * lw],
             cb: vec![0.0; 8 * cw],
             cr: vec![0.0; 8 * cw],
-            cb_row: vec![0.0; lw],
-            cr_row: vec![0.0; lw],
+            cb_row: vec![0.0; row],
+            cr_row: vec![0.0; row],
         }
     }
 
@@ -470,7 +508,25 @@ impl Strip {
     /// last one).
     #[inline(never)]
     fn fill(&mut self, raw: &[u8], w: usize, h: usize, my: usize) {
-        let (lw, cw, stride) = (self.lw, self.cw, w * 3);
+        let (lw, cw, stride, f) = (self.lw, self.cw, w * 3, self.f);
+        if f == 1 {
+            // 4:4:4: every pixel's Cb and Cr are samples of their own.
+            for r in 0..8 {
+                let sy = (my * 8 + r).min(h - 1);
+                let row = &raw[sy * stride..sy * stride + stride];
+                let at = r * lw..(r + 1) * lw;
+                let (y, cb, cr) = (
+                    &mut self.y[at.clone()],
+                    &mut self.cb[at.clone()],
+                    &mut self.cr[at],
+                );
+                rgb_row(row, y, cb, cr);
+                for plane in [y, cb, cr] {
+                    pad(plane, w);
+                }
+            }
+            return;
+        }
         self.cb.fill(0.0);
         self.cr.fill(0.0);
         for r in 0..16 {
@@ -479,8 +535,7 @@ impl Strip {
             let yrow = &mut self.y[r * lw..(r + 1) * lw];
             rgb_row(row, yrow, &mut self.cb_row, &mut self.cr_row);
             for plane in [&mut yrow[..], &mut self.cb_row[..], &mut self.cr_row[..]] {
-                let last = plane[w - 1];
-                plane[w..].fill(last);
+                pad(plane, w);
             }
             let crow = (r / 2) * cw;
             for (sum, pair) in self.cb[crow..crow + cw]
@@ -510,15 +565,15 @@ impl Strip {
         chroma: [&mut Component; 2],
         cq: &Quantiser,
     ) {
-        let (lw, cw) = (self.lw, self.cw);
+        let (lw, cw, f) = (self.lw, self.cw, self.f);
         let mut block = [0f32; 64];
-        for by in 0..2 {
+        for by in 0..f {
             for bx in 0..lw / 8 {
                 for y in 0..8 {
                     let src = (by * 8 + y) * lw + bx * 8;
                     block[y * 8..y * 8 + 8].copy_from_slice(&self.y[src..src + 8]);
                 }
-                let i = ((my * 2 + by) * luma.bw + bx) * 64;
+                let i = ((my * f + by) * luma.bw + bx) * 64;
                 lq.block(&mut block, &mut luma.coefs[i..i + 64]);
             }
         }
@@ -535,20 +590,24 @@ impl Strip {
     }
 }
 
-/// Encodes `img` as a baseline 4:2:0 JPEG at `quality` (1–100).
-pub fn encode(img: &RgbImage, quality: u8) -> Result<Vec<u8>, Decline> {
-    writer::write(&coefficients(img, quality)?, writer::Tables::AnnexK)
+/// Encodes `img` as a baseline JPEG at `quality` (1–100) with `chroma`'s colour resolution.
+pub fn encode(img: &RgbImage, quality: u8, chroma: Chroma) -> Result<Vec<u8>, Decline> {
+    writer::write(&coefficients(img, quality, chroma)?, writer::Tables::AnnexK)
 }
 
-/// The quantised 4:2:0 coefficients of `img` at `quality`: what [`encode`] writes.
-pub fn coefficients(img: &RgbImage, quality: u8) -> Result<Coefficients, Decline> {
+/// The quantised coefficients of `img` at `quality` and `chroma`: what [`encode`] writes.
+pub fn coefficients(img: &RgbImage, quality: u8, chroma: Chroma) -> Result<Coefficients, Decline> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     if w == 0 || h == 0 {
         return unsupported("an empty image");
     }
-    let (mw, mh) = (w.div_ceil(16), h.div_ceil(16));
+    let f = chroma.factor();
+    let (mw, mh) = (w.div_ceil(8 * f), h.div_ceil(8 * f));
     let luma_q = scaled(&LUMA, quality);
-    let chroma_q = scaled(&CHROMA, quality);
+    let chroma_q = match chroma {
+        Chroma::Half => scaled(&CHROMA, quality),
+        Chroma::Full { quality } => scaled(&CHROMA, quality),
+    };
     let component = |sampling: usize, quant: &[u16; 64], vis: (usize, usize)| {
         let q = Quantiser::new(quant);
         let (bw, bh) = (mw * sampling, mh * sampling);
@@ -564,12 +623,12 @@ pub fn coefficients(img: &RgbImage, quality: u8) -> Result<Coefficients, Decline
         };
         (c, q)
     };
-    let (mut yc, yq) = component(2, &luma_q, (w.div_ceil(8), h.div_ceil(8)));
-    let chroma_vis = (w.div_ceil(2).div_ceil(8), h.div_ceil(2).div_ceil(8));
+    let (mut yc, yq) = component(f, &luma_q, (w.div_ceil(8), h.div_ceil(8)));
+    let chroma_vis = (w.div_ceil(f).div_ceil(8), h.div_ceil(f).div_ceil(8));
     let (mut cb, cq) = component(1, &chroma_q, chroma_vis);
     let (mut cr, _) = component(1, &chroma_q, chroma_vis);
 
-    let mut strip = Strip::new(mw);
+    let mut strip = Strip::new(mw, chroma);
     let raw: &[u8] = img;
     for my in 0..mh {
         strip.fill(raw, w, h, my);
@@ -579,8 +638,8 @@ pub fn coefficients(img: &RgbImage, quality: u8) -> Result<Coefficients, Decline
         width: img.width(),
         height: img.height(),
         components: vec![yc, cb, cr],
-        hmax: 2,
-        vmax: 2,
+        hmax: f,
+        vmax: f,
         progressive: false,
         restart_interval: 0,
     })
@@ -630,44 +689,100 @@ mod tests {
         10.0 * (255.0f64 * 255.0 / mse.max(1e-9)).log10()
     }
 
+    /// A grainy gradient of `w × h`: chroma detail down to single pixels.
+    fn grainy(w: u32, h: u32) -> RgbImage {
+        let mut s = 99u32;
+        RgbImage::from_fn(w, h, |x, y| {
+            s = s.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let grain = (s >> 16) % 9;
+            image::Rgb([
+                (x * 200 / w.max(2) + grain) as u8,
+                (y * 200 / h.max(2) + grain) as u8,
+                ((x * 3 + y * 5) % 64 + 96) as u8,
+            ])
+        })
+    }
+
+    const SIZES: [(u32, u32); 6] = [(1, 1), (17, 9), (37, 29), (64, 48), (300, 7), (203, 157)];
+
     /// Files decode in an independent decoder (the `image` crate's) to the same size, as close
-    /// to the input as the `jpeg-encoder` crate's 4:2:0 files at the same quality and no larger
-    /// than 10 % over them, at sizes that need padding on both axes.
+    /// to the input as the `jpeg-encoder` crate's files of the same sampling (4:2:0, 4:4:4) at
+    /// the same quality and no larger than 10 % over them, at sizes that need padding on both
+    /// axes.
     #[test]
     #[cfg(feature = "all-formats")] // the independent decoder is the image crate's
     fn files_match_another_encoder_in_an_independent_decoder() {
-        for (w, h) in [(1, 1), (17, 9), (37, 29), (64, 48), (300, 7), (203, 157)] {
-            let mut s = 99u32;
-            let img = RgbImage::from_fn(w, h, |x, y| {
-                s = s.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                let grain = (s >> 16) % 9;
-                image::Rgb([
-                    (x * 200 / w.max(2) + grain) as u8,
-                    (y * 200 / h.max(2) + grain) as u8,
-                    ((x * 3 + y * 5) % 64 + 96) as u8,
-                ])
-            });
+        use jpeg_encoder::SamplingFactor;
+        for (w, h) in SIZES {
+            let img = grainy(w, h);
             for quality in [95u8, 75, 30] {
-                let ours = encode(&img, quality).expect("encodes");
-                let mut theirs = Vec::new();
-                let mut e = jpeg_encoder::Encoder::new(&mut theirs, quality);
-                e.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
-                e.encode(
-                    img.as_raw(),
-                    w as u16,
-                    h as u16,
-                    jpeg_encoder::ColorType::Rgb,
-                )
-                .expect("jpeg-encoder encodes");
-                let decode = |b: &[u8]| image::load_from_memory(b).expect("decodes").into_rgb8();
-                let (a, b) = (decode(&ours), decode(&theirs));
-                assert_eq!(a.dimensions(), (w, h));
-                let (pa, pb) = (psnr(&img, &a), psnr(&img, &b));
-                assert!(pa > pb - 0.5, "{w}×{h} q{quality}: {pa:.2} dB vs {pb:.2}");
-                if w * h > 1000 {
-                    let ratio = ours.len() as f64 / theirs.len() as f64;
-                    assert!(ratio < 1.1, "{w}×{h} q{quality}: {ratio:.3}× the size");
+                for (chroma, theirs_sampling) in [
+                    (Chroma::Half, SamplingFactor::R_4_2_0),
+                    (Chroma::Full { quality }, SamplingFactor::R_4_4_4),
+                ] {
+                    let ours = encode(&img, quality, chroma).expect("encodes");
+                    let mut theirs = Vec::new();
+                    let mut e = jpeg_encoder::Encoder::new(&mut theirs, quality);
+                    e.set_sampling_factor(theirs_sampling);
+                    e.encode(
+                        img.as_raw(),
+                        w as u16,
+                        h as u16,
+                        jpeg_encoder::ColorType::Rgb,
+                    )
+                    .expect("jpeg-encoder encodes");
+                    let decode =
+                        |b: &[u8]| image::load_from_memory(b).expect("decodes").into_rgb8();
+                    let (a, b) = (decode(&ours), decode(&theirs));
+                    assert_eq!(a.dimensions(), (w, h));
+                    let (pa, pb) = (psnr(&img, &a), psnr(&img, &b));
+                    let what = format!("{w}×{h} q{quality} {chroma:?}");
+                    assert!(pa > pb - 0.5, "{what}: {pa:.2} dB vs {pb:.2}");
+                    if w * h > 1000 {
+                        let ratio = ours.len() as f64 / theirs.len() as f64;
+                        assert!(ratio < 1.1, "{what}: {ratio:.3}× the size");
+                    }
                 }
+            }
+        }
+    }
+
+    /// 4:4:4 files: every component sampled 1×1 in 8×8 MCUs, the colour's tables of its own
+    /// quality; Occlude's own decoder reads them back closer to the input than the 4:2:0 file
+    /// of the same quality, at every padding.
+    #[test]
+    fn full_resolution_colour_is_read_back_by_our_decoder() {
+        use crate::codec::jpeg::pixels;
+        let error = |img: &RgbImage, bytes: &[u8]| {
+            let px = pixels::decode(bytes).expect("decodes");
+            assert_eq!((px.width, px.height), img.dimensions());
+            let sum: u64 = px
+                .rgb
+                .iter()
+                .zip(img.as_raw())
+                .map(|(&a, &b)| u64::from(a.abs_diff(b)))
+                .sum();
+            sum as f64 / px.rgb.len() as f64
+        };
+        for (w, h) in SIZES {
+            let img = grainy(w, h);
+            let c = coefficients(&img, 90, Chroma::Full { quality: 97 }).unwrap();
+            assert_eq!((c.hmax, c.vmax), (1, 1));
+            for comp in &c.components {
+                assert_eq!((comp.h, comp.v), (1, 1));
+                let bw = (w as usize).div_ceil(8);
+                assert_eq!(comp.bw, bw);
+                assert_eq!((comp.vis_w, comp.vis_h), (bw, (h as usize).div_ceil(8)));
+            }
+            assert_eq!(c.components[0].quant[0], scaled(&LUMA, 90)[0]);
+            assert_eq!(c.components[1].quant[0], scaled(&CHROMA, 97)[0]);
+            let full = encode(&img, 90, Chroma::Full { quality: 90 }).unwrap();
+            let half = encode(&img, 90, Chroma::Half).unwrap();
+            let (ef, eh) = (error(&img, &full), error(&img, &half));
+            // The grain is 0–8 levels per pixel: quantisation at 90 removes about 3 on average.
+            assert!(ef < 4.0, "{w}×{h}: {ef:.2} levels off on average");
+            if w > 1 && h > 1 {
+                assert!(ef < eh, "{w}×{h}: 4:4:4 {ef:.2} vs 4:2:0 {eh:.2}");
             }
         }
     }
