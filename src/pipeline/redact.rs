@@ -6,9 +6,9 @@
 
 use crate::codec::colour;
 use crate::codec::decode::decode;
-use crate::codec::encode::encode;
+use crate::codec::encode::{encode_with, Chroma};
 use crate::codec::jpeg::{exif_orientation, frame_layout, lossless_timed, transform, Decline};
-use crate::colour::classify::LosslessColour;
+use crate::colour::classify::{Assessment, LosslessColour};
 use crate::colour::convert::fill_in;
 use crate::colour::source::app2_segment;
 use crate::ground::clock::{with_own_clock, Clock};
@@ -172,7 +172,12 @@ fn redact_or_copy(
     burn(&mut img, &pixel_boxes, options.fill);
     let t2 = now();
     let out_format = format.unwrap_or_else(|| default_output(decoded.format));
-    let bytes = encode(&img, out_format, options.quality)?;
+    let bytes = encode_with(
+        &img,
+        out_format,
+        options.quality,
+        chroma_for(&decoded.colour, options.quality),
+    )?;
     drop(img);
     let t3 = now();
     let verification = verify(&bytes, out_format, w, h, &pixel_boxes, options.fill)?;
@@ -206,6 +211,29 @@ fn redact_or_copy(
         path_reason,
     };
     Ok(Redaction { bytes, report })
+}
+
+/// The least quality a converted picture's colour (Cb, Cr) is quantised at.
+const CONVERTED_COLOUR_QUALITY: u8 = 97;
+
+/// The pixel path's JPEG colour for a picture whose colour was read as `colour`, its brightness
+/// at `quality`. Converted to sRGB from another space (a P3 or Adobe RGB photo, a camera's own
+/// profile), its colour is what the export must keep (issue 14's bar; on a fundus photo,
+/// clinical information): full resolution (4:4:4), quantised at quality 97 or `quality` if
+/// finer. At 4:2:0 and quality 90 such a picture misses the bar by the JPEG alone (ΔE76 mean
+/// 1.7, p95 5.0 on the fundus thumbnail: its thin vessels' colour is halved); at 4:4:4 the
+/// colour's quantisation still costs p95 3.1–3.4 at quality 90–92 and mean 1.51 at 96 on the
+/// fundus at a camera's resolution, while the brightness's barely matters (quality 100 for it
+/// alone: 1.57 / 3.13). sRGB-tagged, untagged or unreadable colour keeps 4:2:0 at `quality`,
+/// so those files come out byte for byte as before.
+fn chroma_for(colour: &Assessment, quality: u8) -> Chroma {
+    if colour.is_srgb() {
+        Chroma::Half
+    } else {
+        Chroma::Full {
+            quality: quality.max(CONVERTED_COLOUR_QUALITY),
+        }
+    }
 }
 
 /// What [`lossless_first`] did: a finished redaction, or why the pixel path must run.
