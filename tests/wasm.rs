@@ -471,3 +471,35 @@ fn colour_profiles_are_kept_or_converted() {
         "moxcms and the core's converter differ by {worst} levels"
     );
 }
+
+/// The sampling factors (H << 4 | V) of a JPEG's three frame components (baseline SOF0).
+fn sampling(jpeg: &[u8]) -> [u8; 3] {
+    let at = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline frame header");
+    [jpeg[at + 11], jpeg[at + 14], jpeg[at + 17]]
+}
+
+#[wasm_bindgen_test]
+fn a_converted_picture_becomes_a_full_resolution_jpeg() {
+    // The P3 PNG to JPEG: converted, so 4:4:4 (its colour at quality 97), verified, and the
+    // same bytes as the native build makes (the SIMD kernels equal the scalar ones; CRC-32 and
+    // length from `redact` natively, the same request).
+    let request = r##"{"boxes":[{"x":8,"y":8,"width":100,"height":20}],"options":{"format":"jpeg","fill":"#1e90ff"}}"##;
+    let mut r = redact(P3_PNG, request).map_err(message).unwrap();
+    let report = json(&r.report_json().map_err(message).unwrap());
+    assert_eq!(report["path"], "pixels");
+    assert_eq!(report["quality"], 90);
+    let bytes = r.take_bytes();
+    assert_eq!(sampling(&bytes), [0x11, 0x11, 0x11]);
+    assert_eq!(
+        (crc32fast::hash(&bytes), bytes.len()),
+        (0x1239_0037, 11_485)
+    );
+    // The same pixels untagged (read as sRGB): 4:2:0, as before.
+    let mut r = redact(&without_iccp(P3_PNG), request)
+        .map_err(message)
+        .unwrap();
+    assert_eq!(sampling(&r.take_bytes()), [0x22, 0x11, 0x11]);
+}
