@@ -505,37 +505,32 @@ impl Strip {
     }
 
     /// Converts MCU row `my` of the `w × h` RGB picture `raw` (rows past the bottom repeat the
-    /// last one).
+    /// last one). One call of the colour conversion for both layouts: at 4:4:4 a row's Cb and Cr
+    /// are the strip's own rows; at 4:2:0 they go through `cb_row`/`cr_row` and are averaged.
     #[inline(never)]
     fn fill(&mut self, raw: &[u8], w: usize, h: usize, my: usize) {
         let (lw, cw, stride, f) = (self.lw, self.cw, w * 3, self.f);
-        if f == 1 {
-            // 4:4:4: every pixel's Cb and Cr are samples of their own.
-            for r in 0..8 {
-                let sy = (my * 8 + r).min(h - 1);
-                let row = &raw[sy * stride..sy * stride + stride];
-                let at = r * lw..(r + 1) * lw;
-                let (y, cb, cr) = (
-                    &mut self.y[at.clone()],
-                    &mut self.cb[at.clone()],
-                    &mut self.cr[at],
-                );
-                rgb_row(row, y, cb, cr);
-                for plane in [y, cb, cr] {
-                    pad(plane, w);
-                }
-            }
-            return;
+        let half = f == 2;
+        if half {
+            self.cb.fill(0.0);
+            self.cr.fill(0.0);
         }
-        self.cb.fill(0.0);
-        self.cr.fill(0.0);
-        for r in 0..16 {
-            let sy = (my * 16 + r).min(h - 1);
+        for r in 0..8 * f {
+            let sy = (my * 8 * f + r).min(h - 1);
             let row = &raw[sy * stride..sy * stride + stride];
-            let yrow = &mut self.y[r * lw..(r + 1) * lw];
-            rgb_row(row, yrow, &mut self.cb_row, &mut self.cr_row);
-            for plane in [&mut yrow[..], &mut self.cb_row[..], &mut self.cr_row[..]] {
+            let at = r * lw..(r + 1) * lw;
+            let yrow = &mut self.y[at.clone()];
+            let (cb, cr) = if half {
+                (&mut self.cb_row[..], &mut self.cr_row[..])
+            } else {
+                (&mut self.cb[at.clone()], &mut self.cr[at])
+            };
+            rgb_row(row, yrow, cb, cr);
+            for plane in [yrow, cb, cr] {
                 pad(plane, w);
+            }
+            if !half {
+                continue;
             }
             let crow = (r / 2) * cw;
             for (sum, pair) in self.cb[crow..crow + cw]
@@ -551,8 +546,10 @@ impl Strip {
                 *sum += pair[0] + pair[1];
             }
         }
-        for v in self.cb.iter_mut().chain(self.cr.iter_mut()) {
-            *v *= 0.25;
+        if half {
+            for v in self.cb.iter_mut().chain(self.cr.iter_mut()) {
+                *v *= 0.25;
+            }
         }
     }
 
@@ -604,10 +601,13 @@ pub fn coefficients(img: &RgbImage, quality: u8, chroma: Chroma) -> Result<Coeff
     let f = chroma.factor();
     let (mw, mh) = (w.div_ceil(8 * f), h.div_ceil(8 * f));
     let luma_q = scaled(&LUMA, quality);
-    let chroma_q = match chroma {
-        Chroma::Half => scaled(&CHROMA, quality),
-        Chroma::Full { quality } => scaled(&CHROMA, quality),
-    };
+    let chroma_q = scaled(
+        &CHROMA,
+        match chroma {
+            Chroma::Half => quality,
+            Chroma::Full { quality } => quality,
+        },
+    );
     let component = |sampling: usize, quant: &[u16; 64], vis: (usize, usize)| {
         let q = Quantiser::new(quant);
         let (bw, bh) = (mw * sampling, mh * sampling);
