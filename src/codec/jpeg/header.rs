@@ -14,8 +14,7 @@ pub fn exif_orientation(input: &[u8]) -> u8 {
         .rev()
         .filter_map(|(marker, payload)| Some((marker, input.get(payload)?)))
         .find(|(marker, p)| *marker == 0xE1 && p.len() > 6 && p.starts_with(b"Exif\0\0"))
-        .and_then(|(_, p)| image::metadata::Orientation::from_exif_chunk(p.get(6..)?))
-        .map(|o| o.to_exif())
+        .and_then(|(_, p)| container::exif::orientation(p.get(6..)?))
         .unwrap_or(1)
 }
 

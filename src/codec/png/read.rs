@@ -69,8 +69,8 @@ fn orientation(reader: &png::Reader<Cursor<&[u8]>>) -> u8 {
         .info()
         .exif_metadata
         .as_deref()
-        .and_then(image::metadata::Orientation::from_exif_chunk)
-        .map_or(1, |o| o.to_exif())
+        .and_then(crate::container::exif::orientation)
+        .unwrap_or(1)
 }
 
 /// What the reader has learned from the chunks before the image data.
