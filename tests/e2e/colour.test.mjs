@@ -16,6 +16,12 @@
 //   exactly in the PNG.
 // The same pixels without their profile (what Occlude made before issue 14) are checked to be
 // far off (mean > 3 levels; measured 7.5, max 40), so these comparisons can fail.
+//
+// The second test: the P3 PNG (png-p3-iccp.png) exported as JPEG from the page, converted, so
+// written with full-resolution colour (4:4:4): its file shown by Chromium against the PNG shown
+// by Chromium, mean ≤ 1.2 levels outside the boxes (measured 0.89), the box the fill within 3
+// levels (measured 0). The control: the same pixel values untagged, exported as before (4:2:0),
+// against themselves: measured 1.74, and required to be 1.5× ours.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -47,13 +53,13 @@ function withoutProfile(jpeg) {
 }
 
 /** A screenshot of `bytes` shown by Chromium in an <img> at its natural size, in a plain page. */
-async function shown(context, bytes, type) {
+async function shown(context, bytes, type, size = [W, H]) {
   const page = await context.newPage();
   try {
     const src = `data:${type};base64,${Buffer.from(bytes).toString('base64')}`;
     await page.setContent(`<!doctype html><body style="margin:0;background:#000"><img id="i" src="${src}"></body>`);
     await page.waitForFunction(() => document.getElementById('i').complete);
-    return await shot(page, page.locator('#i'));
+    return await shot(page, page.locator('#i'), size);
   } finally {
     await page.close();
   }
@@ -122,7 +128,7 @@ const fmt = (r) => `mean ${r.mean?.toFixed(3)} levels, max ${r.max}${r.at ? ` at
  * start at a fraction (the editor's canvas sits below text), where an element screenshot would
  * take one row more.
  */
-async function shot(page, locator) {
+async function shot(page, locator, [w, h] = [W, H]) {
   await locator.scrollIntoViewIfNeeded();
   const r = await locator.evaluate((el) => {
     const b = el.getBoundingClientRect();
@@ -134,8 +140,8 @@ async function shot(page, locator) {
     const bottom = px(cs.borderBottomWidth) + px(cs.paddingBottom);
     return { x: b.x + left, y: b.y + top, width: b.width - left - right, height: b.height - top - bottom };
   });
-  assert.deepEqual([r.width, r.height], [W, H], 'shown at its natural size');
-  return page.screenshot({ clip: { x: Math.round(r.x), y: Math.round(r.y), width: W, height: H } });
+  assert.deepEqual([r.width, r.height], [w, h], 'shown at its natural size');
+  return page.screenshot({ clip: { x: Math.round(r.x), y: Math.round(r.y), width: w, height: h } });
 }
 
 /** Resizes the viewport until the editor's canvas is laid out at exactly W × H CSS pixels. */
@@ -236,6 +242,82 @@ test('the P3 photo looks the same in the preview and as the exported file (Chrom
     assert.ok(converted.boxMax === 0, `the PNG box is the fill exactly: ${fmt(converted)}`);
     console.log(`colour in Chromium: control (untagged) ${fmt(control)}; preview ${fmt(p)}; lossless JPEG ${fmt(lossless)}; PNG ${fmt(converted)}`);
     assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+const P3_PNG = readFileSync(join(ROOT, 'tests', 'fixtures', 'colour', 'png-p3-iccp.png'));
+const PNG_SIZE = [192, 144];
+/** Mean level difference allowed outside the boxes; measured 0.89 (the untagged twin at 4:2:0: 1.74). */
+const OURS_MEAN = 1.2;
+/** boxes.json "png_boxes" "label": the label on the PNG fixtures. */
+const PNG_LABEL = { x: 4, y: 4, width: 150, height: 12 };
+/** boxes.json "png_boxes" "inner": large enough to hold whole JPEG blocks. */
+const PNG_INNER = { x: 112, y: 88, width: 56, height: 40 };
+
+/** A PNG without its iCCP chunk: the same pixel values, read as sRGB. */
+function withoutIccp(png) {
+  const parts = [png.subarray(0, 8)];
+  for (let pos = 8; pos + 12 <= png.length; ) {
+    const len = png.readUInt32BE(pos);
+    if (png.toString('latin1', pos + 4, pos + 8) !== 'iCCP') parts.push(png.subarray(pos, pos + 12 + len));
+    pos += 12 + len;
+  }
+  return Buffer.concat(parts);
+}
+
+/** The sampling factors (H << 4 | V) of a baseline JPEG's three components. */
+function sampling(jpeg) {
+  const at = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+  return [jpeg[at + 11], jpeg[at + 14], jpeg[at + 17]];
+}
+
+/** Opens `png` in a fresh page, boxes its label and PNG_INNER in FILL and exports it as JPEG. */
+async function pngToJpeg(context, png, file) {
+  const { page, problems } = await openApp(context, app.server.url);
+  await page.setInputFiles('#file', { name: 'fundus.png', mimeType: 'image/png', buffer: png });
+  const opened = await settledStatus(page, 'Opening image');
+  assert.match(opened, /^Opened 192 × 144 PNG/, `${opened}\n${problems.join('\n')}`);
+  await page.getByLabel('Fill colour').fill('#1e90ff');
+  const [w, h] = PNG_SIZE;
+  await page.locator('#canvas').scrollIntoViewIfNeeded();
+  for (const L of [PNG_LABEL, PNG_INNER]) {
+    await dragMouse(page, [(L.x + 0.5) / w, (L.y + 0.5) / h], [(L.x + L.width - 0.5) / w, (L.y + L.height - 0.5) / h]);
+  }
+  await page.getByRole('combobox', { name: 'Format' }).selectOption('jpeg');
+  await exportImage(page);
+  const receipt = await page.locator('#receipt').textContent();
+  const out = await downloadExport(page, file);
+  assert.deepEqual(problems, []);
+  await page.close();
+  return { receipt, bytes: out.bytes };
+}
+
+test('a P3 PNG exported as JPEG looks like the input: full-resolution colour (Chromium, colour-managed)', { timeout: 240_000 }, async () => {
+  const context = await app.browser.newContext({ viewport: { width: 900, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true });
+  try {
+    const input = await shown(context, P3_PNG, 'image/png', PNG_SIZE);
+    const jpeg = await pngToJpeg(context, P3_PNG, 'colour-p3-png.jpg');
+    assert.match(jpeg.receipt, /Colour profile Display P3: converted to sRGB\./, jpeg.receipt);
+    assert.deepEqual(sampling(jpeg.bytes), [0x11, 0x11, 0x11], 'the converted picture is written 4:4:4');
+    const seen = await shown(context, jpeg.bytes, 'image/jpeg', PNG_SIZE);
+    // Outside the boxes grown by 8 px (a JPEG block), inside them 8 px from their edges (the
+    // label is too thin for that: only PNG_INNER's middle is checked against the fill).
+    const boxes = [PNG_LABEL, PNG_INNER];
+    const ours = await compare(context, input, seen, { boxes, margin: 8, fill: FILL });
+    // The control: the same pixel values untagged, exported the way they were before and still
+    // are (4:2:0), against themselves as Chromium shows them.
+    const plain = withoutIccp(P3_PNG);
+    const plainInput = await shown(context, plain, 'image/png', PNG_SIZE);
+    const before = await pngToJpeg(context, plain, 'colour-untagged-png.jpg');
+    assert.deepEqual(sampling(before.bytes), [0x22, 0x11, 0x11], 'an untagged picture stays 4:2:0');
+    const plainSeen = await shown(context, before.bytes, 'image/jpeg', PNG_SIZE);
+    const control = await compare(context, plainInput, plainSeen, { boxes, margin: 8, fill: FILL });
+    console.log(`P3 PNG → JPEG in Chromium: 4:4:4 ${fmt(ours)}; the untagged twin at 4:2:0 ${fmt(control)}`);
+    assert.ok(ours.mean <= OURS_MEAN, `the JPEG looks like the input: ${fmt(ours)}`);
+    assert.ok(ours.boxMax >= 0 && ours.boxMax <= 3, `the box shows the fill as seen: ${fmt(ours)}`);
+    assert.ok(control.mean > 1.5 * ours.mean, `4:2:0 is visibly further off: ${fmt(control)} vs ${fmt(ours)}`);
   } finally {
     await context.close();
   }
