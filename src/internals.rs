@@ -21,7 +21,7 @@ pub mod decode {
 
 /// Pixels to a new file.
 pub mod encode {
-    pub use crate::codec::encode::encode;
+    pub use crate::codec::encode::{encode, encode_with, Chroma};
     pub use crate::codec::png::write::{png_content, PngContent};
 }
 
