@@ -503,7 +503,7 @@ fn srgb_and_untagged_jpegs_are_the_half_resolution_encoders() {
         );
     }
     // Converted: full-resolution colour; the quality asked for is the luma's (the first DQT
-    // table), the colour's at least 97.
+    // table), the colour's 7 steps finer (at most 100).
     for name in [
         "png-p3-iccp.png",
         "png-gama-chrm.png",
@@ -537,7 +537,7 @@ fn srgb_and_untagged_jpegs_are_the_half_resolution_encoders() {
                 let s = if q < 50 { 5000 / q } else { 200 - 2 * q };
                 ((base * s + 50) / 100).clamp(1, 255) as u16
             };
-            let colour_q = u32::from(quality.max(97));
+            let colour_q = u32::from(quality.saturating_add(7).min(100));
             assert_eq!(
                 steps,
                 [ijg(16, quality.into()), ijg(17, colour_q)],

@@ -483,7 +483,7 @@ fn sampling(jpeg: &[u8]) -> [u8; 3] {
 
 #[wasm_bindgen_test]
 fn a_converted_picture_becomes_a_full_resolution_jpeg() {
-    // The P3 PNG to JPEG: converted, so 4:4:4 (its colour at quality 97), verified, and the
+    // The P3 PNG to JPEG: converted, so 4:4:4 (its colour at quality 97 when asked for 90), verified, and the
     // same bytes as the native build makes (the SIMD kernels equal the scalar ones; CRC-32 and
     // length from `redact` natively, the same request).
     let request = r##"{"boxes":[{"x":8,"y":8,"width":100,"height":20}],"options":{"format":"jpeg","fill":"#1e90ff"}}"##;

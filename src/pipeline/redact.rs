@@ -213,14 +213,15 @@ fn redact_or_copy(
     Ok(Redaction { bytes, report })
 }
 
-/// The least quality a converted picture's colour (Cb, Cr) is quantised at.
-const CONVERTED_COLOUR_QUALITY: u8 = 97;
+/// How much finer than the chosen quality a converted picture's colour (Cb, Cr) is quantised:
+/// 97 at the default 90. An offset, not a floor, so a user who picks a small file still gets one.
+const CONVERTED_COLOUR_STEP: u8 = 7;
 
 /// The pixel path's JPEG colour for a picture whose colour was read as `colour`, its brightness
 /// at `quality`. Converted to sRGB from another space (a P3 or Adobe RGB photo, a camera's own
 /// profile), its colour is what the export must keep (issue 14's bar; on a fundus photo,
-/// clinical information): full resolution (4:4:4), quantised at quality 97 or `quality` if
-/// finer. At 4:2:0 and quality 90 such a picture misses the bar by the JPEG alone (ΔE76 mean
+/// clinical information): full resolution (4:4:4), quantised 7 steps finer than `quality`
+/// (97 at the default 90, at most 100). At 4:2:0 and quality 90 such a picture misses the bar by the JPEG alone (ΔE76 mean
 /// 1.7, p95 5.0 on the fundus thumbnail: its thin vessels' colour is halved); at 4:4:4 the
 /// colour's quantisation still costs p95 3.1–3.4 at quality 90–92 and mean 1.51 at 96 on the
 /// fundus at a camera's resolution, while the brightness's barely matters (quality 100 for it
@@ -231,7 +232,7 @@ fn chroma_for(colour: &Assessment, quality: u8) -> Chroma {
         Chroma::Half
     } else {
         Chroma::Full {
-            quality: quality.max(CONVERTED_COLOUR_QUALITY),
+            quality: quality.saturating_add(CONVERTED_COLOUR_STEP).min(100),
         }
     }
 }
