@@ -85,7 +85,12 @@ pub(super) fn explain(t: &[Tok], context_near: bool) -> Explained {
                         (b, r) => b.or(r),
                     };
                 }
-                None if prose::common(x.stem()) || prose::finding(x.stem()) => prose_words += 1,
+                None if prose::common(x.stem())
+                    || prose::finding(x.stem())
+                    || (!x.text.chars().any(char::is_uppercase) && prose::derived(x.stem())) =>
+                {
+                    prose_words += 1
+                }
                 None => unexplained += 1,
             }
             i += 1;
@@ -122,7 +127,12 @@ pub(super) fn explain(t: &[Tok], context_near: bool) -> Explained {
         None => Topic::Legend,
     };
     Explained {
-        clinical: unexplained == 0 && specific && (!prose || prose::reads_as_prose(t)),
+        clinical: unexplained == 0
+            && if prose {
+                prose::reads_as_prose(t)
+            } else {
+                specific
+            },
         topic,
         ambiguous: bare_fraction && unexplained == 1 && !prose,
     }

@@ -86,7 +86,10 @@ const COMMON: &[&str] = &[
     "slight", "marked", "occasional", "unilateral", "asymmetric", "asymmetry", "symmetrical",
     "symmetric", "similar", "different", "sorry", "hello",
     "dense", "thin", "thick", "faint", "subtle", "obvious", "tiny", "extensive", "focal",
-    "diffuse", "multiple", "appearance", "appearances", "degree",
+    "diffuse", "multiple", "appearance", "appearances", "degree", "gentleman", "man", "woman",
+    "boy", "girl", "old", "help", "regarding", "shallow", "blur", "quiet",
+    "unremarkable", "straight", "shower", "overall", "clinic", "hospital", "service",
+    "department", "surgery",
 ];
 
 /// Ophthalmic words of letters and records that the clinical vocabulary (`vocab.rs`) lacks:
@@ -134,6 +137,47 @@ const NAME_LIKE: &[&str] = &[
 /// A word of ordinary English listed in `COMMON` (lower case, folded).
 pub(super) fn common(word: &str) -> bool {
     COMMON.contains(&word)
+}
+
+/// A lower-case word that is a listed word (common, a letter's finding, or clinical vocabulary)
+/// with an ending added: -ly, -ing, -ed, -es, -ies for -y, -s ("urgently", "blurring",
+/// "superotemporally", "acuities"). The stem must keep three letters or more. Never used for
+/// a capitalised word: "Harding" is a name, not "hard" + "-ing".
+pub(super) fn derived(word: &str) -> bool {
+    let listed = |w: &str| {
+        w.chars().count() >= 3 && (common(w) || finding(w) || vocab::clinical(w).is_some())
+    };
+    let doubled = |w: &str| {
+        // "blurring" -> "blurr" -> "blur"
+        let cs: Vec<char> = w.chars().collect();
+        (cs.len() >= 4 && cs[cs.len() - 1] == cs[cs.len() - 2])
+            .then(|| cs[..cs.len() - 1].iter().collect::<String>())
+    };
+    let stems = |suffix: &str, add: &str| {
+        word.strip_suffix(suffix).map(|w| {
+            let mut out = vec![format!("{w}{add}")];
+            if let Some(d) = doubled(w) {
+                out.push(d);
+            }
+            if add.is_empty() {
+                out.push(format!("{w}e")); // "reducing" -> "reduce"
+            }
+            out
+        })
+    };
+    [
+        ("ly", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("ies", "y"),
+        ("s", ""),
+        ("ally", ""),
+    ]
+    .iter()
+    .filter_map(|(suffix, add)| stems(suffix, add))
+    .flatten()
+    .any(|w| listed(&w))
 }
 
 /// An ophthalmic word of letters listed here (lower case, folded).
@@ -309,6 +353,27 @@ mod tests {
         assert_eq!(kind, Kind::Identifier);
         let (kind, _, _) = verdict("Age 63", 0.95);
         assert_eq!(kind, Kind::Identifier);
+    }
+
+    #[test]
+    fn listed_words_with_an_ending_count_in_lower_case_only() {
+        assert!(derived("urgently") && derived("blurring") && derived("acuities"));
+        assert!(derived("superotemporally") && derived("reviewed"));
+        assert!(!derived("kelly") && !derived("king") && !derived("reed"));
+        prose("She reports gradually worsening blurring of her vision");
+        // "Harding" would be "hard" + "-ing": a capitalised word never takes an ending.
+        suggested("Harding reports blurred vision in the left eye");
+        suggested("seen by Harding, blurred vision in the left eye");
+    }
+
+    #[test]
+    fn org_words_in_lower_case_name_no_practice() {
+        prose("Please refer to the eye clinic for cataract surgery");
+        prose("I would be grateful for your opinion regarding cataract surgery");
+        let (kind, _, why) = verdict("Riverside Eye Clinic", 0.95);
+        assert_eq!((kind, why), (Kind::Identifier, Why::PracticeName));
+        let (kind, _, why) = verdict("refer to Hollowmere opticians for cataract surgery", 0.95);
+        assert_eq!((kind, why), (Kind::Identifier, Why::PracticeName));
     }
 
     #[test]
