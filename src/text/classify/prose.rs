@@ -21,6 +21,7 @@
 //! written from general knowledge, lower case. A word that is also a common name is not listed
 //! (the capitalised form of those is refused by `NAME_LIKE`).
 
+use super::labels;
 use super::model::Topic;
 use super::tokens::Tok;
 use super::vocab;
@@ -189,12 +190,14 @@ fn name_like(word: &str) -> bool {
     NAME_LIKE.contains(&word)
 }
 
-/// A lower-case word of ordinary English or clinical vocabulary that is not also a name: after
-/// a label word without a colon ("Patient reports…") it shows a sentence, not a label's value.
+/// A lower-case word of ordinary English or clinical vocabulary that is not also a name nor
+/// part of a label ("no", "number", "name"): after a label word without a colon ("Patient
+/// reports…") it shows a sentence, not a label's value ("Tel no", "Patient name" stay labels).
 pub(super) fn continues_sentence(x: &Tok) -> bool {
     x.is_word()
         && lower_case(x)
         && !name_like(x.stem())
+        && !labels::is_label_word(x.stem())
         && (common(x.stem()) || vocab::clinical(x.stem()).is_some())
 }
 
@@ -353,6 +356,17 @@ mod tests {
         assert_eq!(kind, Kind::Identifier);
         let (kind, _, _) = verdict("Age 63", 0.95);
         assert_eq!(kind, Kind::Identifier);
+        // a word that belongs to a label keeps it one
+        let (kind, _, why) = verdict("Tel no", 0.95);
+        assert_eq!(
+            (kind, why),
+            (
+                Kind::Identifier,
+                Why::AfterLabel(super::super::model::Label::Phone)
+            )
+        );
+        let (kind, _, why) = verdict("Referrer name Ottoline", 0.95);
+        assert_eq!(kind, Kind::Identifier, "{why:?}");
     }
 
     #[test]
