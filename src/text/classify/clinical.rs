@@ -11,6 +11,7 @@
 //! clinical if nothing identifying were found in it.
 
 use super::model::Topic;
+use super::prose;
 use super::tokens::Tok;
 use super::vocab;
 
@@ -64,6 +65,8 @@ fn glued_eye(text: &str) -> Option<Topic> {
 pub(super) fn explain(t: &[Tok], context_near: bool) -> Explained {
     let context = context_near || has_fraction_context(t);
     let mut unexplained = 0;
+    // Words of ordinary English or of letters (`prose`): accounted for only in prose.
+    let mut prose_words = 0;
     let mut bare_fraction = false;
     let mut fraction_seen = false;
     let mut specific = false;
@@ -81,6 +84,12 @@ pub(super) fn explain(t: &[Tok], context_near: bool) -> Explained {
                         (Some(b), Some(r)) => Some(b.min(r)),
                         (b, r) => b.or(r),
                     };
+                }
+                None if prose::common(x.stem())
+                    || prose::finding(x.stem())
+                    || (!x.text.chars().any(char::is_uppercase) && prose::derived(x.stem())) =>
+                {
+                    prose_words += 1
                 }
                 None => unexplained += 1,
             }
@@ -109,16 +118,23 @@ pub(super) fn explain(t: &[Tok], context_near: bool) -> Explained {
     let word_topic = best
         .and_then(|b| Topic::PRIORITY.get(b).copied())
         .filter(|t| *t != Topic::Term);
+    let prose = prose_words > 0;
     let topic = match word_topic {
+        _ if prose => Topic::Finding,
         Some(Topic::Eye | Topic::Legend) | None if fraction_seen => Topic::Acuity,
         Some(tp) => tp,
         None if signed => Topic::Refraction,
         None => Topic::Legend,
     };
     Explained {
-        clinical: unexplained == 0 && specific,
+        clinical: unexplained == 0
+            && if prose {
+                prose::reads_as_prose(t)
+            } else {
+                specific
+            },
         topic,
-        ambiguous: bare_fraction && unexplained == 1,
+        ambiguous: bare_fraction && unexplained == 1 && !prose,
     }
 }
 

@@ -159,11 +159,34 @@ pub(super) fn repeats(read: &mut [Read], explained: &[Explained]) {
     }
 }
 
-/// Line `i`'s left or upper neighbour says VA, RE, IOP… (a table's row or column header).
+/// One step along a row or up a column (`left_of`, `above`).
+type Step = fn(&[PxBox], usize, fn(usize) -> bool) -> Option<usize>;
+
+/// Line `i`'s row or column header says VA, RE, IOP…: the nearest line to its left or above
+/// it does, or the first line that is not a bare value ("6/6", "+1.25", "90"), walking left
+/// along its row or up its column (a table: "VA" over "6/5" over "6/6"; "R" before "+1.25 …
+/// 6/6"). A value on the way that an identifier rule caught ends the walk.
 pub(super) fn fraction_context_near(boxes: &[PxBox], read: &[Read], i: usize) -> bool {
     let all = |_| true;
-    [left_of(boxes, i, all), above(boxes, i, all)]
-        .into_iter()
-        .flatten()
-        .any(|j| read.get(j).is_some_and(|r| has_fraction_context(&r.toks)))
+    let steps: [Step; 2] = [|b, i, k| left_of(b, i, k), |b, i, k| above(b, i, k)];
+    steps.iter().any(|step| {
+        let mut k = i;
+        for _ in 0..6 {
+            let Some(r) = step(boxes, k, all).and_then(|j| read.get(j).map(|r| (j, r))) else {
+                return false;
+            };
+            let (j, r) = r;
+            if has_fraction_context(&r.toks) {
+                return true;
+            }
+            let value = r.hits.is_empty()
+                && r.toks.iter().any(|t| t.is_num())
+                && !r.toks.iter().any(|t| t.is_word());
+            if !value {
+                return false;
+            }
+            k = j;
+        }
+        false
+    })
 }

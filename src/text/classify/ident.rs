@@ -574,6 +574,15 @@ fn organisations(t: &[Tok], hits: &mut Vec<Hit>) {
         {
             e += 1;
         }
+        // Org words all in lower case name no one ("cataract surgery", "the eye clinic"): a
+        // practice's or hospital's name has capitals.
+        if t[a..e]
+            .iter()
+            .all(|x| !x.text.chars().any(char::is_uppercase))
+        {
+            i = e;
+            continue;
+        }
         hits.push(Hit {
             why: Why::PracticeName,
             range: span(t, a, e),

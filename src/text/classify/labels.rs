@@ -4,9 +4,11 @@
 //! colon ("… ID: 4821936"). Whatever follows it on the same line, up to the next label, is
 //! its value. A label with nothing after it is waiting for a value on the line to its right
 //! or just below (found in `context`, from the boxes). "Scan Name:" is not a label: a label
-//! right after a clinical word is part of a clinical phrase.
+//! right after a clinical word is part of a clinical phrase, and a label word opening a sentence
+//! ("Patient reports…", "GP informed") is not a label.
 
 use super::model::{Hit, Label, Why};
+use super::prose;
 use super::tokens::{span, Tok};
 use super::vocab;
 
@@ -157,7 +159,10 @@ fn find_labels(t: &[Tok]) -> Vec<Found> {
         let after_clinical = i > 0
             && t.get(i - 1)
                 .is_some_and(|p| p.is_word() && vocab::clinical(p.stem()).is_some());
-        if (at_start || colon) && !after_clinical {
+        // "Patient reports blurred vision": a label word opening a sentence, no colon, and
+        // a lower-case word of ordinary English or clinical vocabulary after it.
+        let sentence = !colon && t.get(end).is_some_and(prose::continues_sentence);
+        if (at_start || colon) && !after_clinical && !sentence {
             found.push(Found {
                 label,
                 start: i,

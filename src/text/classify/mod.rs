@@ -29,6 +29,7 @@ mod ident;
 mod labels;
 mod line;
 mod model;
+mod prose;
 mod tokens;
 mod vocab;
 

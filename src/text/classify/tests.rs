@@ -96,6 +96,45 @@ fn trap_acuity_needs_context() {
 }
 
 #[test]
+fn trap_acuity_down_a_column_or_along_a_row_of_values() {
+    // A refraction table: "VA" heads its column, the acuities sit under one another, and the
+    // row starts with the eye ("R") before the sphere, cylinder and axis.
+    let v = classify(&[
+        at("VA", 300.0, 20.0),
+        at("6/5", 300.0, 44.0),
+        at("6/6", 300.0, 68.0),
+    ]);
+    assert_eq!(v[2].why, Why::Clinical(Topic::Acuity));
+    let v = classify(&[
+        at("R", 20.0, 20.0),
+        at("+1.25", 60.0, 20.0),
+        at("-0.50", 120.0, 20.0),
+        at("90", 180.0, 20.0),
+        at("6/6", 220.0, 20.0),
+    ]);
+    assert_eq!(v[4].why, Why::Clinical(Topic::Acuity));
+    // Traps: a column headed by something else, a date on the way, a word on the way.
+    let v = classify(&[
+        at("Date", 300.0, 20.0),
+        at("6/5", 300.0, 44.0),
+        at("6/9", 300.0, 68.0),
+    ]);
+    assert_eq!((v[1].why, v[2].why), (Why::Ambiguous, Why::Ambiguous));
+    let v = classify(&[
+        at("VA", 300.0, 20.0),
+        at("12/03/1961", 300.0, 44.0),
+        at("6/9", 300.0, 68.0),
+    ]);
+    assert_eq!((v[1].why, v[2].why), (Why::Date, Why::Ambiguous));
+    let v = classify(&[
+        at("VA", 300.0, 20.0),
+        at("Seen", 300.0, 44.0),
+        at("6/9", 300.0, 68.0),
+    ]);
+    assert_eq!(v[2].why, Why::Ambiguous);
+}
+
+#[test]
 fn trap_iop_with_a_time() {
     let text = "IOP 14 mmHg (NCT) 10:42";
     identifier(text, Why::Time, "10:42");
