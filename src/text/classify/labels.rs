@@ -102,6 +102,17 @@ pub(super) fn is_label_word(w: &str) -> bool {
     PHRASES.iter().any(|(_, words)| words.contains(&w))
 }
 
+/// A lower-case word of ordinary English or clinical vocabulary that is not also a name nor
+/// part of a label ("no", "number", "name"): after a label word without a colon ("Patient
+/// reports…") it shows a sentence, not a label's value ("Tel no", "Patient name" stay labels).
+fn continues_sentence(x: &Tok) -> bool {
+    x.is_word()
+        && prose::lower_case(x)
+        && !prose::name_like(x.stem())
+        && !is_label_word(x.stem())
+        && (prose::common(x.stem()) || vocab::clinical(x.stem()).is_some())
+}
+
 /// What the labels on one line say.
 #[derive(Debug, Default)]
 pub(super) struct LabelScan {
@@ -161,7 +172,7 @@ fn find_labels(t: &[Tok]) -> Vec<Found> {
                 .is_some_and(|p| p.is_word() && vocab::clinical(p.stem()).is_some());
         // "Patient reports blurred vision": a label word opening a sentence, no colon, and
         // a lower-case word of ordinary English or clinical vocabulary after it.
-        let sentence = !colon && t.get(end).is_some_and(prose::continues_sentence);
+        let sentence = !colon && t.get(end).is_some_and(continues_sentence);
         if (at_start || colon) && !after_clinical && !sentence {
             found.push(Found {
                 label,

@@ -21,7 +21,6 @@
 //! written from general knowledge, lower case. A word that is also a common name is not listed
 //! (the capitalised form of those is refused by `NAME_LIKE`).
 
-use super::labels;
 use super::model::Topic;
 use super::tokens::Tok;
 use super::vocab;
@@ -186,22 +185,11 @@ pub(super) fn finding(word: &str) -> bool {
     FINDINGS.contains(&word)
 }
 
-fn name_like(word: &str) -> bool {
+pub(super) fn name_like(word: &str) -> bool {
     NAME_LIKE.contains(&word)
 }
 
-/// A lower-case word of ordinary English or clinical vocabulary that is not also a name nor
-/// part of a label ("no", "number", "name"): after a label word without a colon ("Patient
-/// reports…") it shows a sentence, not a label's value ("Tel no", "Patient name" stay labels).
-pub(super) fn continues_sentence(x: &Tok) -> bool {
-    x.is_word()
-        && lower_case(x)
-        && !name_like(x.stem())
-        && !labels::is_label_word(x.stem())
-        && (common(x.stem()) || vocab::clinical(x.stem()).is_some())
-}
-
-fn lower_case(x: &Tok) -> bool {
+pub(super) fn lower_case(x: &Tok) -> bool {
     !x.text.chars().any(char::is_uppercase)
 }
 
