@@ -154,12 +154,17 @@ function crc32(data) {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-test('bad input through findText: huge, cut, cancelled mid-search, a damaged download; a BMP by way of the full module', { timeout: 300_000 }, async () => {
+test('bad input through findText: huge, cut, a damaged download, cancelled mid-search; the module and weights kept by the page; a BMP by way of the full module', { timeout: 300_000 }, async () => {
   const server = await serve({ root: DIST, port: 0 });
   // No service worker here, so the route below sees every fetch of the worker's.
   const context = await browser.newContext({ serviceWorkers: 'block' });
   let damage = null;
   let weightsFetched = 0;
+  let moduleFetched = 0;
+  await context.route('**/pkg/occlude_text_bg.wasm', (route) => {
+    moduleFetched += 1;
+    return route.continue();
+  });
   await context.route('**/models/ppocrv5_det.onnx', async (route) => {
     weightsFetched += 1;
     if (!damage) return route.continue();
@@ -204,16 +209,10 @@ test('bad input through findText: huge, cut, cancelled mid-search, a damaged dow
     const cut = await call(png.subarray(0, png.length >> 1).toString('base64'));
     assert.match(String(cut.error?.code), /^(truncated|corrupt)$/, JSON.stringify(cut));
 
-    // Cancelled part-way through the search of a photo: the call rejects with AbortError, and
-    // the next call (a fresh worker) works.
-    const photo = TEXT_FIXTURES['photo.jpg'].b64;
-    const cancelled = await call(photo, { abortAt: true });
-    assert.equal(cancelled.error?.name, 'AbortError', JSON.stringify(cancelled.error));
-    assert.ok(cancelled.progress.some((p) => p.stage === 'find' && p.fraction > 0 && p.fraction < 1), 'stopped during the search');
-    assert.ok(!cancelled.progress.some((p) => p.stage === 'find' && p.fraction === 1), 'and before its end');
-
     // The weights damaged on the way (one byte changed; 1000 bytes short): a clear
-    // text-download error, never a result from a wrong detector.
+    // text-download error, never a result from a wrong detector. (Before any good copy was
+    // fetched: a page keeps the first good one, see below.)
+    const photo = TEXT_FIXTURES['photo.jpg'].b64;
     damage = 'flip';
     const flipped = await call(photo);
     assert.equal(flipped.error?.code, 'text-download', JSON.stringify(flipped));
@@ -228,6 +227,28 @@ test('bad input through findText: huge, cut, cancelled mid-search, a damaged dow
     assert.ok(good.result, JSON.stringify(good.error));
     assertIdentifiersCovered('photo.jpg', good.result);
     assert.equal(weightsFetched, fetchedBefore + 1, 'a damaged download is not kept: fetched again');
+    assert.ok(good.progress.some((p) => p.stage === 'download'), 'the weights were downloaded');
+
+    // The page kept the compiled module and the checked weights (js/worker-client.js): the next
+    // call's fresh worker fetches neither (no service worker here, so the routes see every
+    // fetch), reports no download, and finds the same lines.
+    assert.equal(moduleFetched, 1, 'the finder module was fetched once for this page');
+    const again = await call(photo);
+    assert.ok(again.result, JSON.stringify(again.error));
+    assert.deepEqual(again.result, good.result, 'the same lines from a worker started from what was kept');
+    assert.equal(weightsFetched, fetchedBefore + 1, 'the weights are not fetched again');
+    assert.equal(moduleFetched, 1, 'nor the module');
+    assert.deepEqual(again.progress.filter((p) => p.stage === 'download'), [], 'nothing to download');
+
+    // Cancelled part-way through the search of a photo, in a worker started from what was kept:
+    // the call rejects with AbortError, and the next call (a fresh worker) works.
+    const cancelled = await call(photo, { abortAt: true });
+    assert.equal(cancelled.error?.name, 'AbortError', JSON.stringify(cancelled.error));
+    assert.ok(cancelled.progress.some((p) => p.stage === 'find' && p.fraction > 0 && p.fraction < 1), 'stopped during the search');
+    assert.ok(!cancelled.progress.some((p) => p.stage === 'find' && p.fraction === 1), 'and before its end');
+    const next = await call(photo);
+    assert.deepEqual(next.result, good.result, 'the call after a cancel finds the same lines');
+    assert.equal(weightsFetched + moduleFetched, fetchedBefore + 2, 'still from what was kept');
 
     // A BMP (the finder module decodes JPEG and PNG only): the full module decodes it and the
     // finder takes its pixels; the same identifier lines as from the PNG.

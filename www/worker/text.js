@@ -6,6 +6,10 @@
 // weights (models/ppocrv5_det.onnx). What they are and how large: models/manifest.json, written
 // by the build (tools/precache.mjs); the page reads the same file to say how large the one-time
 // download is before it starts. The service worker keeps both after the first download.
+// Once fetched and checked, the compiled module and the detector's weights are also handed to
+// the page to keep (`{keep}`, js/worker-client.js), which gives them to every later worker
+// (self.kept): a fresh worker, as each Find text gets, then starts in tens of milliseconds with
+// no fetch, hash or compile, and with the code the engine already optimised in the last one.
 // With `options.read`, the lines are also read and classified: the reader's weights and
 // dictionary (models/ppocrv5_rec.onnx, ppocr_keys_v5.txt, about 14 MB gzipped) are fetched the
 // first time reading is asked for, and kept like the rest.
@@ -108,6 +112,25 @@ async function fetchFile(file, counter) {
   return bytes;
 }
 
+/** What an earlier worker fetched and checked (see the top), or undefined. */
+const keptOf = (file) => self.kept?.get(file.url);
+
+/** Asks the page to keep `value` for later workers (not possible in every engine: then not). */
+function keep(file, value) {
+  try {
+    self.postMessage({ keep: { [file.url]: value } });
+  } catch {
+    // An engine that cannot clone a WebAssembly.Module: later workers fetch it again.
+  }
+  return value;
+}
+
+/** What fetching the finder module would download: nothing once this worker has it or was given it. */
+function moduleBytes(m) {
+  const files = moduleFiles(m);
+  return moduleReady || files.some(keptOf) ? 0 : files.reduce((s, f) => s + f.bytes, 0);
+}
+
 /** The finder module, instantiated once per worker. */
 function loadModule(m, counter) {
   moduleReady ??= (async () => {
@@ -120,8 +143,12 @@ function loadModule(m, counter) {
     } catch (err) {
       throw new FinderError(cannotDownload(glue.url, counter, err), 'text-download');
     }
-    counter.add(glue.bytes);
-    await module.default({ module_or_path: await fetchFile(wasm, counter) });
+    let compiled = keptOf(wasm);
+    if (!compiled) {
+      counter.add(glue.bytes);
+      compiled = keep(wasm, await WebAssembly.compile(await fetchFile(wasm, counter)));
+    }
+    await module.default({ module_or_path: compiled });
     return module;
   })().catch((err) => {
     moduleReady = null;
@@ -133,7 +160,7 @@ function loadModule(m, counter) {
 /** The detector's weights, loaded into the finder module once per worker. */
 function loadDetector(m, text, counter) {
   detectorReady ??= (async () => {
-    for (const file of m.finder.weights.files) text.load_text_model(await fetchFile(file, counter));
+    for (const file of m.finder.weights.files) text.load_text_model(keptOf(file) ?? keep(file, await fetchFile(file, counter)));
   })().catch((err) => {
     detectorReady = null;
     throw err;
@@ -193,8 +220,8 @@ export async function findText({ bytes, options }, progress, loadFull) {
   // loaded (fetched only if the picture turns out to need them).
   const read = options?.read === true;
   const total =
-    (moduleReady ? 0 : sum(moduleFiles(m))) +
-    (detectorReady ? 0 : sum(m.finder.weights.files)) +
+    moduleBytes(m) +
+    (detectorReady ? 0 : sum(m.finder.weights.files.filter((f) => !keptOf(f)))) +
     (read && !readerReady ? sum(readerFiles(m)) : 0);
   const counter = downloadCounter(total, progress);
   const text = await loadModule(m, counter);
@@ -233,7 +260,7 @@ export async function findText({ bytes, options }, progress, loadFull) {
 /** "Cover every…": a box over each place one of `words` is read in `lines` (see the top). */
 export async function coverText({ lines, words }, progress) {
   const m = await manifest();
-  const counter = downloadCounter(moduleReady ? 0 : moduleFiles(m).reduce((s, f) => s + f.bytes, 0), progress);
+  const counter = downloadCounter(moduleBytes(m), progress);
   const text = await loadModule(m, counter);
   return JSON.parse(text.cover_text(JSON.stringify(lines ?? null), JSON.stringify(words ?? null)));
 }

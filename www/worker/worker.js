@@ -16,6 +16,9 @@
 // those requests: the TEXT module and its weights are a third, lazily loaded part). Result buffers are transferred,
 // never copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
 // client ends the whole worker instead, and starts a fresh one for the next request.
+// One more message each way, with no id: the worker's `{keep: {url: value}}` asks the page to
+// keep what a fresh worker would fetch, hash and compile again (./text.js), and a new worker's
+// first message `{kept: Map}` hands it back (self.kept).
 //
 // Two builds of the same core (see tools/build): the small CORE module (JPEG and PNG), loaded
 // at once, and the FULL module (adds GIF, WebP, TIFF, BMP, and the `image` crate's JPEG decoder
@@ -139,6 +142,8 @@ async function textRequest(msg, progress) {
 
 self.addEventListener('message', async (e) => {
   const msg = e.data;
+  // What the page kept from an earlier worker (see js/worker-client.js), for ./text.js.
+  if (msg.kept) return void (self.kept = msg.kept);
   const progress = (p) => self.postMessage({ id: msg.id, progress: p });
   try {
     const handler = handlers[msg.type];
