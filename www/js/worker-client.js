@@ -20,7 +20,7 @@
 
 const WORKER_URL = new URL('../worker/worker.js', import.meta.url);
 /** url → what a worker asked to keep (see the top). */
-const kept = new Map();
+const kept = {};
 
 /** An error reported by the worker, keeping its name (e.g. `RuntimeError` for a wasm trap) and the core's `code`. */
 export class WorkerError extends Error {
@@ -78,7 +78,7 @@ export class WorkerClient {
   }
 
   /** Ends the current worker (and any job in it) and starts a fresh one. */
-  restart(reason = 'cancelled') {
+  restart(reason) {
     this.terminate(reason);
     this.warm();
   }
@@ -109,18 +109,15 @@ export class WorkerClient {
         this.#rejectAll(new WorkerError('WorkerCrash', 'a message from the image engine could not be read'));
       });
       this.#worker = w;
-      // An engine that cannot clone a WebAssembly.Module throws: its workers fetch as before.
-      try {
-        if (kept.size) w.postMessage({ kept });
-      } catch {
-        kept.clear();
-      }
+      // Only what a worker could send is kept, so it can be sent back (an engine that cannot
+      // clone a WebAssembly.Module never sends one: its workers fetch as before).
+      w.postMessage({ kept });
     }
     return this.#worker;
   }
 
   #onMessage(msg) {
-    for (const [url, value] of Object.entries(msg?.keep ?? {})) kept.set(url, value);
+    Object.assign(kept, msg?.keep);
     const job = this.#pending.get(msg?.id);
     if (!job) return;
     if ('progress' in msg) {

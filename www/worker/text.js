@@ -113,7 +113,7 @@ async function fetchFile(file, counter) {
 }
 
 /** What an earlier worker fetched and checked (see the top), or undefined. */
-const keptOf = (file) => self.kept?.get(file.url);
+const keptOf = (file) => self.kept?.[file.url];
 
 /** Asks the page to keep `value` for later workers (not possible in every engine: then not). */
 function keep(file, value) {
