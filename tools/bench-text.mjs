@@ -272,7 +272,7 @@ function render({ info, images, nat, mod, web, runs, load, date }) {
       L.push(`The module's times leave out instantiating it (${ms(median(inst))} ms, median) and loading the detector (\`load_text_model\` on the .onnx: ${model.length ? `${ms(median(model))} ms` : '–'}); findText()'s include both, and starting the worker.`);
     }
     if (web) L.push(`The first findText() on a device (${web.firstUse.image}, the module and the weights downloaded from a local server and cached): ${ms(web.firstUse.ms)} ms.`);
-    if (web?.session) L.push(`The first findText() of a page session (${web.session.image} after a reload: the files from the service worker's cache, fetched, hashed and compiled, the code not yet optimised by the engine; later calls start from what the page kept): ${ms(web.session.ms)} ms wall, ${ms(web.session.cpu)} ms CPU.`);
+    if (web?.session) L.push(`The first findText() of a page session (${web.session.image} after a reload: nothing kept, the files fetched from the service worker's cache, hashed and compiled again; in the same renderer process, whose engine may still hold code it optimised for the same bytes, so a new browser's first call can take longer: see tools/bench-text-startup.mjs parts): ${ms(web.session.ms)} ms wall, ${ms(web.session.cpu)} ms CPU.`);
     L.push('');
   }
 
