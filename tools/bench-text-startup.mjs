@@ -5,7 +5,8 @@
 //     fetching the finder module and the weights, hashing, compiling, instantiating, loading
 //     the weights into rten, decoding, and the search split into the render check, the first
 //     tile (with the scaling), the network and the post-processing; three searches in the same
-//     instance (the first in code the engine has not optimised yet), in ROUNDS fresh workers.
+//     instance (the first in code the engine has not optimised yet), in ROUNDS fresh workers;
+//     then a fresh worker given the compiled module and the weights, as the page keeps them.
 //   node tools/bench-text-startup.mjs calls [--dist DIR] [--calls N] IMAGE...
 //     findText() of DIR/js/api.js (default dist/) in the served app with its service worker,
 //     N calls in a row per image after one that downloads and caches the files: each call's
@@ -62,8 +63,20 @@ async function parts(image = 'photo-oct-report-0.jpg', rounds = 2) {
         const f = await page.evaluate((url) => window.step({ step: 'find', url }), `/target/textset/${image}`);
         console.log(`  search ${i}: CPU ${Math.round(cpu(b, await cpuNow()))} ms`, round(f));
       }
+      if (r === rounds - 1) await page.evaluate(() => window.step({ step: 'give' }).then((g) => (window.given = g)));
       await page.evaluate(() => window.w.terminate());
     }
+    // What the app does now: a fresh worker given the module the last one compiled and the
+    // weights it checked (as the page keeps them: js/worker-client.js).
+    let b = await cpuNow();
+    const given = await page.evaluate(() => {
+      window.w = new Worker('/tools/bench-text-page/startup-worker.js', { type: 'module' });
+      return window.step({ step: 'given', ...window.given });
+    });
+    console.log(`fresh worker given the kept module and weights: start-up CPU ${Math.round(cpu(b, await cpuNow()))} ms`, round(given));
+    b = await cpuNow();
+    const f = await page.evaluate((url) => window.step({ step: 'find', url }), `/target/textset/${image}`);
+    console.log(`  search 0: CPU ${Math.round(cpu(b, await cpuNow()))} ms`, round(f));
   } finally {
     await browser.close();
     await server.close();
