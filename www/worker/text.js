@@ -6,13 +6,16 @@
 // weights (models/ppocrv5_det.onnx). What they are and how large: models/manifest.json, written
 // by the build (tools/precache.mjs); the page reads the same file to say how large the one-time
 // download is before it starts. The service worker keeps both after the first download.
-// Once fetched and checked, the compiled module and the detector's weights are also handed to
-// the page to keep (`{keep}`, js/worker-client.js), which gives them to every later worker
-// (self.kept): a fresh worker, as each Find text gets, then starts in tens of milliseconds with
-// no fetch, hash or compile, and with the code the engine already optimised in the last one.
+// Once fetched and checked, the compiled module and the weights are also handed to the page to
+// keep (`{keep}`, js/worker-client.js), which gives them to every later worker (self.kept): a
+// fresh worker, as each Find text gets, then starts in tens of milliseconds with no fetch, hash
+// or compile, and with the code the engine already optimised in the last one. Weights are kept
+// as Blobs: immutable, made from the checked bytes, and cloned to a worker as a handle to the
+// same data (no 21 MB copy into every worker, a text job or not); a worker reads one into its
+// own memory only when it loads it.
 // With `options.read`, the lines are also read and classified: the reader's weights and
 // dictionary (models/ppocrv5_rec.onnx, ppocr_keys_v5.txt, about 14 MB gzipped) are fetched the
-// first time reading is asked for, and kept like the rest.
+// first time reading is asked for (never otherwise), and kept like the rest.
 //
 //   findText({bytes, options: {mode, background, read}}, progress, loadFull)
 //     -> {width, height, network, read, lines, stats}; each line {x, y, width, height, quad,
@@ -125,6 +128,21 @@ function keep(file, value) {
   return value;
 }
 
+/**
+ * A file of weights: what the page kept, read into this worker, or fetched and checked (then
+ * kept as a Blob of the checked bytes: see the top).
+ */
+async function weights(file, counter) {
+  const blob = keptOf(file);
+  if (blob) return new Uint8Array(await blob.arrayBuffer());
+  const bytes = await fetchFile(file, counter);
+  keep(file, new Blob([bytes]));
+  return bytes;
+}
+
+/** What fetching `files` would download: the bytes of those not kept. */
+const unkept = (files) => files.reduce((s, f) => s + (keptOf(f) ? 0 : f.bytes), 0);
+
 /** What fetching the finder module would download: nothing once this worker has it or was given it. */
 function moduleBytes(m) {
   const files = moduleFiles(m);
@@ -160,7 +178,7 @@ function loadModule(m, counter) {
 /** The detector's weights, loaded into the finder module once per worker. */
 function loadDetector(m, text, counter) {
   detectorReady ??= (async () => {
-    for (const file of m.finder.weights.files) text.load_text_model(keptOf(file) ?? keep(file, await fetchFile(file, counter)));
+    for (const file of m.finder.weights.files) text.load_text_model(await weights(file, counter));
   })().catch((err) => {
     detectorReady = null;
     throw err;
@@ -174,7 +192,7 @@ function loadReader(m, text, counter) {
     const files = readerFiles(m);
     const rec = files.find((f) => f.url.endsWith('.onnx'));
     const keys = files.find((f) => f.url.endsWith('.txt'));
-    const [recBytes, keyBytes] = [await fetchFile(rec, counter), await fetchFile(keys, counter)];
+    const [recBytes, keyBytes] = [await weights(rec, counter), await weights(keys, counter)];
     text.load_text_reader(recBytes, new TextDecoder().decode(keyBytes));
   })().catch((err) => {
     readerReady = null;
@@ -215,14 +233,10 @@ function downloadCounter(total, progress) {
 /** The lines of text in `bytes` (a file as opened), in pixels of the image as seen. */
 export async function findText({ bytes, options }, progress, loadFull) {
   const m = await manifest();
-  const sum = (files) => files.reduce((s, f) => s + f.bytes, 0);
   // What this request may download: the module unless this worker has it, the weights unless
-  // loaded (fetched only if the picture turns out to need them).
+  // loaded or kept (the detector's fetched only if the picture turns out to need them).
   const read = options?.read === true;
-  const total =
-    moduleBytes(m) +
-    (detectorReady ? 0 : sum(m.finder.weights.files.filter((f) => !keptOf(f)))) +
-    (read && !readerReady ? sum(readerFiles(m)) : 0);
+  const total = moduleBytes(m) + (detectorReady ? 0 : unkept(m.finder.weights.files)) + (read && !readerReady ? unkept(readerFiles(m)) : 0);
   const counter = downloadCounter(total, progress);
   const text = await loadModule(m, counter);
   const request = JSON.stringify(options ?? {});
