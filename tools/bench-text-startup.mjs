@@ -7,10 +7,14 @@
 //     tile (with the scaling), the network and the post-processing; three searches in the same
 //     instance (the first in code the engine has not optimised yet), in ROUNDS fresh workers;
 //     then a fresh worker given the compiled module and the weights, as the page keeps them.
-//   node tools/bench-text-startup.mjs calls [--dist DIR] [--calls N] IMAGE...
+//   node tools/bench-text-startup.mjs calls [--dist DIR]... [--calls N] [--read] IMAGE...
 //     findText() of DIR/js/api.js (default dist/) in the served app with its service worker,
 //     N calls in a row per image after one that downloads and caches the files: each call's
-//     wall time and the CPU time of the page's renderer (which runs its workers).
+//     wall time and the CPU time of the page's renderer (which runs its workers). With --read,
+//     findText(…, {read: true}), and each call split at the finder's last progress into the
+//     finder (with any loading) and the reading after it (issue 17's target: ≤ 3 s on a
+//     60-line report, e.g. oct-report-0.png). Several --dist run one after the other, for a
+//     before/after in one run.
 // IMAGE names a file of target/textset/ (tools/bench-text makes the set). Prints the load
 // average before and after: the machine is shared, so compare ratios and CPU times.
 
@@ -84,26 +88,42 @@ async function parts(image = 'photo-oct-report-0.jpg', rounds = 2) {
 }
 
 async function calls(args) {
-  let dist = 'dist';
+  const dists = [];
   let n = 3;
+  let read = false;
   const images = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--dist') dist = args[++i];
+    if (args[i] === '--dist') dists.push(args[++i]);
     else if (args[i] === '--calls') n = Number(args[++i]);
+    else if (args[i] === '--read') read = true;
     else images.push(args[i]);
   }
+  for (const dist of dists.length ? dists : ['dist']) await callsOf(dist, images, n, read);
+}
+
+async function callsOf(dist, images, n, read) {
   // The repository root is served, so the app (DIST, a folder under it) and the set share an origin.
   const rel = relative(ROOT, resolve(dist));
+  if (rel.startsWith('..')) throw new Error(`${dist} is not under ${ROOT} (copy it under target/)`);
   const server = await serve({ root: ROOT, port: 0 });
   const { browser, cpuNow, cpu } = await launch();
   const call = (page, image) =>
-    page.evaluate(async (url) => {
-      const { findText } = await import('./js/api.js');
-      const bytes = await (await fetch(url)).arrayBuffer();
-      const t = performance.now();
-      const found = await findText(new Blob([bytes]));
-      return { ms: performance.now() - t, lines: found.lines.length };
-    }, `/target/textset/${image}`);
+    page.evaluate(
+      async ({ url, read }) => {
+        const { findText } = await import('./js/api.js');
+        const bytes = await (await fetch(url)).arrayBuffer();
+        let findDone = 0;
+        const onProgress = (p) => {
+          if (p.stage === 'find' && p.fraction === 1) findDone = performance.now();
+        };
+        const t = performance.now();
+        const found = await findText(new Blob([bytes]), read ? { read, onProgress } : {});
+        const end = performance.now();
+        return { ms: end - t, find: findDone - t, read: end - findDone, lines: found.lines.length };
+      },
+      { url: `/target/textset/${image}`, read },
+    );
+  const split = (r) => (read ? ` (finder ${Math.round(r.find)} ms, then reading ${Math.round(r.read)} ms)` : '');
   try {
     const page = await (await browser.newContext()).newPage();
     page.setDefaultTimeout(600_000);
@@ -111,12 +131,12 @@ async function calls(args) {
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const first = await call(page, images[0]);
-    console.log(`${rel}: first call (downloads and caches the finder): ${Math.round(first.ms)} ms`);
+    console.log(`${rel}: first call (downloads and caches the finder${read ? ' and the reader' : ''}): ${Math.round(first.ms)} ms${split(first)}, load average ${load()}`);
     for (const image of images) {
       for (let i = 0; i < n; i++) {
         const b = await cpuNow();
         const r = await call(page, image);
-        console.log(`${rel} ${image} call ${i}: ${Math.round(r.ms)} ms wall, ${Math.round(cpu(b, await cpuNow()))} ms CPU, ${r.lines} lines`);
+        console.log(`${rel} ${image} call ${i}: ${Math.round(r.ms)} ms wall${split(r)}, ${Math.round(cpu(b, await cpuNow()))} ms CPU, ${r.lines} lines`);
       }
     }
   } finally {
@@ -130,7 +150,7 @@ console.log(`load average ${load()}`);
 if (mode === 'parts') await parts(rest[0], Number(rest[1] ?? 2));
 else if (mode === 'calls') await calls(rest);
 else {
-  console.error('usage: bench-text-startup.mjs parts [IMAGE] [ROUNDS] | calls [--dist DIR] [--calls N] IMAGE...');
+  console.error('usage: bench-text-startup.mjs parts [IMAGE] [ROUNDS] | calls [--dist DIR]... [--calls N] [--read] IMAGE...');
   process.exit(2);
 }
 console.log(`load average ${load()}`);
