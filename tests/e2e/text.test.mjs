@@ -154,12 +154,18 @@ function crc32(data) {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-test('bad input through findText: huge, cut, cancelled mid-search, a damaged download; a BMP by way of the full module', { timeout: 300_000 }, async () => {
+test('bad input through findText: huge, cut, a damaged download, cancelled mid-search; the module and weights kept by the page; the reader only once asked for, then kept too; a BMP by way of the full module', { timeout: 300_000 }, async () => {
   const server = await serve({ root: DIST, port: 0 });
   // No service worker here, so the route below sees every fetch of the worker's.
   const context = await browser.newContext({ serviceWorkers: 'block' });
   let damage = null;
   let weightsFetched = 0;
+  let moduleFetched = 0;
+  const readerFetched = { 'ppocrv5_rec.onnx': 0, 'ppocr_keys_v5.txt': 0 };
+  await context.route('**/pkg/occlude_text_bg.wasm', (route) => {
+    moduleFetched += 1;
+    return route.continue();
+  });
   await context.route('**/models/ppocrv5_det.onnx', async (route) => {
     weightsFetched += 1;
     if (!damage) return route.continue();
@@ -169,31 +175,39 @@ test('bad input through findText: huge, cut, cancelled mid-search, a damaged dow
     const bad = damage === 'cut' ? body.subarray(0, body.length - 1000) : body;
     return route.fulfill({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body: bad });
   });
+  let damageReader = false;
+  await context.route(/\/models\/(ppocrv5_rec\.onnx|ppocr_keys_v5\.txt)$/, async (route) => {
+    readerFetched[new URL(route.request().url()).pathname.split('/').pop()] += 1;
+    if (!damageReader || !route.request().url().endsWith('.onnx')) return route.continue();
+    const body = Buffer.from(await (await route.fetch()).body());
+    body[body.length >> 1] ^= 0xff;
+    return route.fulfill({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body });
+  });
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(120_000);
     const problems = watchProblems(page);
     await page.goto(server.url);
     const png = Buffer.from(TEXT_FIXTURES['render.png'].b64, 'base64');
-    const call = (b64, { abortAt } = {}) =>
+    const call = (b64, { abortAt, read } = {}) =>
       page.evaluate(
-        async ({ b64, abortAt }) => {
+        async ({ b64, abortAt, read }) => {
           const { findText } = await import('./js/api.js');
           const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
           const abort = new AbortController();
           const progress = [];
           const onProgress = (p) => {
             progress.push(p);
-            if (abortAt && p.stage === 'find' && p.fraction > 0) abort.abort();
+            if (abortAt && p.stage === (abortAt === true ? 'find' : abortAt) && p.fraction > 0) abort.abort();
           };
           try {
-            const result = await findText(bytes, { signal: abort.signal, onProgress });
+            const result = await findText(bytes, { signal: abort.signal, onProgress, ...(read ? { read } : {}) });
             return { result, progress };
           } catch (e) {
             return { error: { name: e.name, code: e.code, message: e.message }, progress };
           }
         },
-        { b64, abortAt },
+        { b64, abortAt, read },
       );
 
     // A header claiming 100 000 × 100 000 pixels: refused before anything is allocated.
@@ -204,16 +218,10 @@ test('bad input through findText: huge, cut, cancelled mid-search, a damaged dow
     const cut = await call(png.subarray(0, png.length >> 1).toString('base64'));
     assert.match(String(cut.error?.code), /^(truncated|corrupt)$/, JSON.stringify(cut));
 
-    // Cancelled part-way through the search of a photo: the call rejects with AbortError, and
-    // the next call (a fresh worker) works.
-    const photo = TEXT_FIXTURES['photo.jpg'].b64;
-    const cancelled = await call(photo, { abortAt: true });
-    assert.equal(cancelled.error?.name, 'AbortError', JSON.stringify(cancelled.error));
-    assert.ok(cancelled.progress.some((p) => p.stage === 'find' && p.fraction > 0 && p.fraction < 1), 'stopped during the search');
-    assert.ok(!cancelled.progress.some((p) => p.stage === 'find' && p.fraction === 1), 'and before its end');
-
     // The weights damaged on the way (one byte changed; 1000 bytes short): a clear
-    // text-download error, never a result from a wrong detector.
+    // text-download error, never a result from a wrong detector. (Before any good copy was
+    // fetched: a page keeps the first good one, see below.)
+    const photo = TEXT_FIXTURES['photo.jpg'].b64;
     damage = 'flip';
     const flipped = await call(photo);
     assert.equal(flipped.error?.code, 'text-download', JSON.stringify(flipped));
@@ -228,6 +236,60 @@ test('bad input through findText: huge, cut, cancelled mid-search, a damaged dow
     assert.ok(good.result, JSON.stringify(good.error));
     assertIdentifiersCovered('photo.jpg', good.result);
     assert.equal(weightsFetched, fetchedBefore + 1, 'a damaged download is not kept: fetched again');
+    assert.ok(good.progress.some((p) => p.stage === 'download'), 'the weights were downloaded');
+
+    // The page kept the compiled module and the checked weights (js/worker-client.js): the next
+    // call's fresh worker fetches neither (no service worker here, so the routes see every
+    // fetch), reports no download, and finds the same lines.
+    assert.equal(moduleFetched, 1, 'the finder module was fetched once for this page');
+    const again = await call(photo);
+    assert.ok(again.result, JSON.stringify(again.error));
+    assert.deepEqual(again.result, good.result, 'the same lines from a worker started from what was kept');
+    assert.equal(weightsFetched, fetchedBefore + 1, 'the weights are not fetched again');
+    assert.equal(moduleFetched, 1, 'nor the module');
+    assert.deepEqual(again.progress.filter((p) => p.stage === 'download'), [], 'nothing to download');
+
+    // Cancelled part-way through the search of a photo, in a worker started from what was kept:
+    // the call rejects with AbortError, and the next call (a fresh worker) works.
+    const cancelled = await call(photo, { abortAt: true });
+    assert.equal(cancelled.error?.name, 'AbortError', JSON.stringify(cancelled.error));
+    assert.ok(cancelled.progress.some((p) => p.stage === 'find' && p.fraction > 0 && p.fraction < 1), 'stopped during the search');
+    assert.ok(!cancelled.progress.some((p) => p.stage === 'find' && p.fraction === 1), 'and before its end');
+    const next = await call(photo);
+    assert.deepEqual(next.result, good.result, 'the call after a cancel finds the same lines');
+    assert.equal(weightsFetched + moduleFetched, fetchedBefore + 2, 'still from what was kept');
+
+    // Nothing above asked for reading: the reader's files were never fetched.
+    assert.deepEqual(readerFetched, { 'ppocrv5_rec.onnx': 0, 'ppocr_keys_v5.txt': 0 }, 'no reader without read');
+    // Reading: a damaged reader download is a clear error and is not kept; the first good call
+    // fetches each file once; the page keeps them (js/worker-client.js), so the next call's
+    // fresh worker fetches nothing, reports no download, and reads the same texts and kinds.
+    const report = TEXT_FIXTURES['render.png'].b64;
+    damageReader = true;
+    const damagedReader = await call(report, { read: true });
+    assert.equal(damagedReader.error?.code, 'text-download', JSON.stringify(damagedReader));
+    assert.match(damagedReader.error.message, /models\/ppocrv5_rec\.onnx is not the file this build made \(SHA-256 differs\)/);
+    damageReader = false;
+    const read1 = await call(report, { read: true });
+    assert.ok(read1.result?.read === true, JSON.stringify(read1.error));
+    assert.ok(read1.result.lines.length > 10 && read1.result.lines.every((l) => typeof l.text === 'string' && l.kind), 'lines read and classified');
+    assert.deepEqual(readerFetched, { 'ppocrv5_rec.onnx': 2, 'ppocr_keys_v5.txt': 1 }, 'the damaged weights were fetched again');
+    assert.ok(read1.progress.some((p) => p.stage === 'download'), 'the reader was downloaded');
+    const read2 = await call(report, { read: true });
+    assert.ok(read2.result, JSON.stringify(read2.error));
+    assert.deepEqual(readerFetched, { 'ppocrv5_rec.onnx': 2, 'ppocr_keys_v5.txt': 1 }, 'the reader is not fetched again');
+    assert.deepEqual(read2.progress.filter((p) => p.stage === 'download'), [], 'nothing to download');
+    const texts = (r) => r.result.lines.map((l) => [l.text, l.kind, l.suggested]);
+    assert.deepEqual(texts(read2), texts(read1), 'the same texts and kinds from the kept reader');
+    assert.deepEqual(read2.result, read1.result);
+    // Cancelled while reading, in a worker given the kept reader: AbortError at once; the next works.
+    const stopped = await call(report, { read: true, abortAt: 'read' });
+    assert.equal(stopped.error?.name, 'AbortError', JSON.stringify(stopped.error));
+    assert.ok(!stopped.progress.some((p) => p.stage === 'read' && p.fraction === 1), 'stopped before the reading ended');
+    const read3 = await call(report, { read: true });
+    assert.deepEqual(texts(read3), texts(read1), 'the call after a cancel reads the same');
+    assert.deepEqual(readerFetched, { 'ppocrv5_rec.onnx': 2, 'ppocr_keys_v5.txt': 1 }, 'still from what was kept');
+    assert.equal(weightsFetched + moduleFetched, fetchedBefore + 2, 'and the finder too');
 
     // A BMP (the finder module decodes JPEG and PNG only): the full module decodes it and the
     // finder takes its pixels; the same identifier lines as from the PNG.

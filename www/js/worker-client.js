@@ -12,8 +12,15 @@
 // that worker rejects with an `AbortError`; the next request starts a fresh worker. The worker
 // can also be thrown away on purpose (`restart`, e.g. after an export, so wasm memory starts
 // small again) or by a crash: pending requests then reject the same way.
+//
+// What a worker asks the page to keep (`{keep: {url: value}}`: the text finder's compiled
+// WebAssembly.Module and its verified weights, see worker/text.js) is kept here, once per page
+// for every client, and handed to each worker started after (its first message, `{kept}`), so a
+// fresh worker neither fetches, hashes nor compiles them again; its wasm memory still goes with it.
 
 const WORKER_URL = new URL('../worker/worker.js', import.meta.url);
+/** url → what a worker asked to keep (see the top). */
+const kept = {};
 
 /** An error reported by the worker, keeping its name (e.g. `RuntimeError` for a wasm trap) and the core's `code`. */
 export class WorkerError extends Error {
@@ -71,7 +78,7 @@ export class WorkerClient {
   }
 
   /** Ends the current worker (and any job in it) and starts a fresh one. */
-  restart(reason = 'cancelled') {
+  restart(reason) {
     this.terminate(reason);
     this.warm();
   }
@@ -102,11 +109,15 @@ export class WorkerClient {
         this.#rejectAll(new WorkerError('WorkerCrash', 'a message from the image engine could not be read'));
       });
       this.#worker = w;
+      // Only what a worker could send is kept, so it can be sent back (an engine that cannot
+      // clone a WebAssembly.Module never sends one: its workers fetch as before).
+      w.postMessage({ kept });
     }
     return this.#worker;
   }
 
   #onMessage(msg) {
+    Object.assign(kept, msg?.keep);
     const job = this.#pending.get(msg?.id);
     if (!job) return;
     if ('progress' in msg) {

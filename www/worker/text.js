@@ -6,9 +6,16 @@
 // weights (models/ppocrv5_det.onnx). What they are and how large: models/manifest.json, written
 // by the build (tools/precache.mjs); the page reads the same file to say how large the one-time
 // download is before it starts. The service worker keeps both after the first download.
+// Once fetched and checked, the compiled module and the weights are also handed to the page to
+// keep (`{keep}`, js/worker-client.js), which gives them to every later worker (self.kept): a
+// fresh worker, as each Find text gets, then starts in tens of milliseconds with no fetch, hash
+// or compile, and with the code the engine already optimised in the last one. Weights are kept
+// as Blobs: immutable, made from the checked bytes, and cloned to a worker as a handle to the
+// same data (no 21 MB copy into every worker, a text job or not); a worker reads one into its
+// own memory only when it loads it.
 // With `options.read`, the lines are also read and classified: the reader's weights and
 // dictionary (models/ppocrv5_rec.onnx, ppocr_keys_v5.txt, about 14 MB gzipped) are fetched the
-// first time reading is asked for, and kept like the rest.
+// first time reading is asked for (never otherwise), and kept like the rest.
 //
 //   findText({bytes, options: {mode, background, read}}, progress, loadFull)
 //     -> {width, height, network, read, lines, stats}; each line {x, y, width, height, quad,
@@ -108,6 +115,40 @@ async function fetchFile(file, counter) {
   return bytes;
 }
 
+/** What an earlier worker fetched and checked (see the top), or undefined. */
+const keptOf = (file) => self.kept?.[file.url];
+
+/** Asks the page to keep `value` for later workers (not possible in every engine: then not). */
+function keep(file, value) {
+  try {
+    self.postMessage({ keep: { [file.url]: value } });
+  } catch {
+    // An engine that cannot clone a WebAssembly.Module: later workers fetch it again.
+  }
+  return value;
+}
+
+/**
+ * A file of weights: what the page kept, read into this worker, or fetched and checked (then
+ * kept as a Blob of the checked bytes: see the top).
+ */
+async function weights(file, counter) {
+  const blob = keptOf(file);
+  if (blob) return new Uint8Array(await blob.arrayBuffer());
+  const bytes = await fetchFile(file, counter);
+  keep(file, new Blob([bytes]));
+  return bytes;
+}
+
+/** What fetching `files` would download: the bytes of those not kept. */
+const unkept = (files) => files.reduce((s, f) => s + (keptOf(f) ? 0 : f.bytes), 0);
+
+/** What fetching the finder module would download: nothing once this worker has it or was given it. */
+function moduleBytes(m) {
+  const files = moduleFiles(m);
+  return moduleReady || files.some(keptOf) ? 0 : files.reduce((s, f) => s + f.bytes, 0);
+}
+
 /** The finder module, instantiated once per worker. */
 function loadModule(m, counter) {
   moduleReady ??= (async () => {
@@ -120,8 +161,12 @@ function loadModule(m, counter) {
     } catch (err) {
       throw new FinderError(cannotDownload(glue.url, counter, err), 'text-download');
     }
-    counter.add(glue.bytes);
-    await module.default({ module_or_path: await fetchFile(wasm, counter) });
+    let compiled = keptOf(wasm);
+    if (!compiled) {
+      counter.add(glue.bytes);
+      compiled = keep(wasm, await WebAssembly.compile(await fetchFile(wasm, counter)));
+    }
+    await module.default({ module_or_path: compiled });
     return module;
   })().catch((err) => {
     moduleReady = null;
@@ -133,7 +178,7 @@ function loadModule(m, counter) {
 /** The detector's weights, loaded into the finder module once per worker. */
 function loadDetector(m, text, counter) {
   detectorReady ??= (async () => {
-    for (const file of m.finder.weights.files) text.load_text_model(await fetchFile(file, counter));
+    for (const file of m.finder.weights.files) text.load_text_model(await weights(file, counter));
   })().catch((err) => {
     detectorReady = null;
     throw err;
@@ -147,7 +192,7 @@ function loadReader(m, text, counter) {
     const files = readerFiles(m);
     const rec = files.find((f) => f.url.endsWith('.onnx'));
     const keys = files.find((f) => f.url.endsWith('.txt'));
-    const [recBytes, keyBytes] = [await fetchFile(rec, counter), await fetchFile(keys, counter)];
+    const [recBytes, keyBytes] = [await weights(rec, counter), await weights(keys, counter)];
     text.load_text_reader(recBytes, new TextDecoder().decode(keyBytes));
   })().catch((err) => {
     readerReady = null;
@@ -188,14 +233,10 @@ function downloadCounter(total, progress) {
 /** The lines of text in `bytes` (a file as opened), in pixels of the image as seen. */
 export async function findText({ bytes, options }, progress, loadFull) {
   const m = await manifest();
-  const sum = (files) => files.reduce((s, f) => s + f.bytes, 0);
   // What this request may download: the module unless this worker has it, the weights unless
-  // loaded (fetched only if the picture turns out to need them).
+  // loaded or kept (the detector's fetched only if the picture turns out to need them).
   const read = options?.read === true;
-  const total =
-    (moduleReady ? 0 : sum(moduleFiles(m))) +
-    (detectorReady ? 0 : sum(m.finder.weights.files)) +
-    (read && !readerReady ? sum(readerFiles(m)) : 0);
+  const total = moduleBytes(m) + (detectorReady ? 0 : unkept(m.finder.weights.files)) + (read && !readerReady ? unkept(readerFiles(m)) : 0);
   const counter = downloadCounter(total, progress);
   const text = await loadModule(m, counter);
   const request = JSON.stringify(options ?? {});
@@ -233,7 +274,7 @@ export async function findText({ bytes, options }, progress, loadFull) {
 /** "Cover every…": a box over each place one of `words` is read in `lines` (see the top). */
 export async function coverText({ lines, words }, progress) {
   const m = await manifest();
-  const counter = downloadCounter(moduleReady ? 0 : moduleFiles(m).reduce((s, f) => s + f.bytes, 0), progress);
+  const counter = downloadCounter(moduleBytes(m), progress);
   const text = await loadModule(m, counter);
   return JSON.parse(text.cover_text(JSON.stringify(lines ?? null), JSON.stringify(words ?? null)));
 }

@@ -16,6 +16,9 @@
 // those requests: the TEXT module and its weights are a third, lazily loaded part). Result buffers are transferred,
 // never copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
 // client ends the whole worker instead, and starts a fresh one for the next request.
+// One more message each way, with no id: the worker's `{keep: {url: value}}` asks the page to
+// keep what a fresh worker would fetch, hash and compile again (./text.js), and a new worker's
+// first message `{kept: {url: value}}` hands it back (self.kept).
 //
 // Two builds of the same core (see tools/build): the small CORE module (JPEG and PNG), loaded
 // at once, and the FULL module (adds GIF, WebP, TIFF, BMP, and the `image` crate's JPEG decoder
@@ -34,9 +37,10 @@ import { hasSimd } from './simd.js';
 
 const SIMD = hasSimd();
 
+// Each glue file fetches its own .wasm beside it (pkg/occlude_bg.wasm for pkg/occlude.js, ...)
+// when its init is given no module.
 const coreReady = (SIMD ? import('../pkg/occlude.js') : import('../pkg/occlude_scalar.js')).then(async (core) => {
-  const wasm = SIMD ? '../pkg/occlude_bg.wasm' : '../pkg/occlude_scalar_bg.wasm';
-  await core.default({ module_or_path: new URL(wasm, import.meta.url) });
+  await core.default();
   // The worker is started ahead of time, before the job it is for: run every codec path once on
   // a small made-up picture now, so the engine has optimised code ready when the job comes
   // (V8 swaps optimised code in only at a call; a 12 MP export measured 0.55× → 0.41× the
@@ -53,8 +57,7 @@ let fullReady = null;
 /** The full module, fetched and instantiated on first use (then kept for this worker's life). */
 function loadFull() {
   fullReady ??= (SIMD ? import('../pkg/occlude_full.js') : import('../pkg/occlude_full_scalar.js')).then(async (full) => {
-    const wasm = SIMD ? '../pkg/occlude_full_bg.wasm' : '../pkg/occlude_full_scalar_bg.wasm';
-    await full.default({ module_or_path: new URL(wasm, import.meta.url) });
+    await full.default();
     return full;
   });
   return fullReady;
@@ -69,7 +72,6 @@ async function open(engine, { bytes, maxSide, background }) {
     inspection = JSON.parse(engine.inspect(input));
   } catch (err) {
     if (err?.code === 'needs-full-module') throw err;
-    inspection = null;
   }
   const p = engine.preview(input, maxSide, background);
   try {
@@ -132,17 +134,19 @@ async function run(handler, msg, progress) {
 /** 'findText' and 'coverText': the text finder's own module, imported on first use (see ./text.js). */
 const TEXT_REQUESTS = new Set(['findText', 'coverText']);
 async function textRequest(msg, progress) {
+  // ./text.js exports a function of each request's name (coverText takes no loadFull).
   const text = await import('./text.js');
-  const result = msg.type === 'coverText' ? await text.coverText(msg, progress) : await text.findText(msg, progress, loadFull);
-  return { result, transfer: [] };
+  return { result: await text[msg.type](msg, progress, loadFull), transfer: [] };
 }
 
 self.addEventListener('message', async (e) => {
   const msg = e.data;
+  // What the page kept from an earlier worker (see js/worker-client.js), for ./text.js.
+  if (msg.kept) return void (self.kept = msg.kept);
   const progress = (p) => self.postMessage({ id: msg.id, progress: p });
   try {
     const handler = handlers[msg.type];
-    if (!handler && !TEXT_REQUESTS.has(msg.type)) throw new Error(`unknown request ${String(msg.type)}`);
+    if (!handler && !TEXT_REQUESTS.has(msg.type)) throw new Error(`unknown request ${msg.type}`);
     const { result, transfer } = handler ? await run(handler, msg, progress) : await textRequest(msg, progress);
     self.postMessage({ id: msg.id, ok: true, result }, transfer);
   } catch (err) {
