@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
-import { analyse, axeViolations, exportImage, openFile as open, screenshot } from './helpers.mjs';
+import { analyse, axeViolations, exportImage, openFile as open, screenshot, untilControlled } from './helpers.mjs';
 import { DIST, ROOT, editorReady, launch, recordExports, requireDist, watchProblems } from './pwa-helpers.mjs';
 
 let browser;
@@ -42,8 +42,7 @@ async function app({ paths = [] } = {}) {
   page.setDefaultTimeout(60_000);
   const problems = watchProblems(page);
   await page.goto(server.url);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await untilControlled(page);
   await editorReady(page);
   return { server, context, page, problems, paths };
 }

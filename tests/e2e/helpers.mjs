@@ -354,3 +354,9 @@ export async function openFile(page, file) {
     return /^Opened /.test(root.getElementById('status').textContent) || root.querySelectorAll('#strip li').length > n;
   }, before);
 }
+
+/** Waits until the service worker is installed and controls `page` (what "offline after first use" starts from). */
+export async function untilControlled(page, timeout) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, timeout ? { timeout } : {});
+}

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { DIST, ROOT, assertQuadrantsRedacted, assertRedacted, editorReady, launch, loggedServer, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { untilControlled } from './helpers.mjs';
 
 let browser;
 
@@ -113,8 +114,7 @@ test('with the service worker, installing the app fetches everything but the tex
   try {
     const page = await context.newPage();
     await page.goto(server.url);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await untilControlled(page);
     await page.waitForLoadState('networkidle');
     assert.ok(paths.includes(FULL) && paths.includes('/models/manifest.json'), `the precache fetched the app: ${paths.join(', ')}`);
     assert.deepEqual(paths.filter((p) => FINDER.test(p)), [], 'neither the finder module nor its weights before Find text is used');

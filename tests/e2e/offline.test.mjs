@@ -12,7 +12,7 @@ import { join, relative, sep } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LAZY } from '../../tools/precache.mjs';
 import { serve } from '../../tools/serve.mjs';
-import { ARTIFACTS, makeImage, passChecklist } from './helpers.mjs';
+import { ARTIFACTS, makeImage, passChecklist, untilControlled } from './helpers.mjs';
 import { DIST, FIXTURE, ROOT, assertRedacted, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
 
 let browser;
@@ -47,8 +47,7 @@ async function loadControlled(context, url) {
   page.setDefaultTimeout(60_000);
   const problems = watchProblems(page);
   await page.goto(url);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  await untilControlled(page, 30_000);
   return { page, problems };
 }
 

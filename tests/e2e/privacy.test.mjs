@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
 import { DIST, assertRedacted, editorReady, launch, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { untilControlled } from './helpers.mjs';
 
 const POLICY =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' blob: data:; " +
@@ -103,8 +104,7 @@ test('a full session: all requests to the own origin, none after loading, none w
     // Load: the page, its scripts, the worker, the wasm; the service worker precaches the app.
     await page.goto(server.url);
     await editorReady(page);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await untilControlled(page);
     // The CSP the page runs under is the documented one (meta tag; the server sends it too).
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     for (const directive of POLICY.split('; ')) assert.ok(meta.split('; ').includes(directive), `CSP has ${directive}`);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
 import { score } from '../../tools/textset.mjs';
-import { analyse, axeViolations, exportImage, openFile as open, screenshot } from './helpers.mjs';
+import { analyse, axeViolations, exportImage, openFile as open, screenshot, untilControlled } from './helpers.mjs';
 import { DIST, ROOT, editorReady, launch, recordExports, requireDist, watchProblems } from './pwa-helpers.mjs';
 import { TEXT_FIXTURES } from './text-helpers.mjs';
 
@@ -75,8 +75,7 @@ test('Read the text: its size first, clinical lines clear, the safety net\'s wor
     page.setDefaultTimeout(60_000);
     const problems = watchProblems(page);
     await page.goto(server.url);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await untilControlled(page);
     await editorReady(page);
     const m = manifest();
     const readerBytes = sum(m.finder.reader.files);

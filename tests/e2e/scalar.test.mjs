@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { DIST, FIXTURE, ROOT, assertQuadrantsRedacted, editorReady, launch, loggedServer, redactSession, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { untilControlled } from './helpers.mjs';
 import { assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
 
 const SIMD_MODULES = ['/pkg/occlude.js', '/pkg/occlude_bg.wasm', '/pkg/occlude_full.js', '/pkg/occlude_full_bg.wasm'];
@@ -124,8 +125,7 @@ test('no SIMD: the service worker precaches the scalar modules, not the SIMD one
     page.setDefaultTimeout(60_000);
     const problems = watchProblems(page);
     await page.goto(server.url);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    await untilControlled(page, 30_000);
     const cached = await page.evaluate(async () => {
       const [name] = (await caches.keys()).filter((n) => n.startsWith('occlude-app-'));
       return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
 import { DIST, launch, requireDist, watchProblems } from './pwa-helpers.mjs';
+import { untilControlled } from './helpers.mjs';
 import { score } from '../../tools/textset.mjs';
 import { TEXT_FIXTURES, assertIdentifiersCovered, findTextIn } from './text-helpers.mjs';
 
@@ -39,8 +40,7 @@ test('findText: the download is known first, fetched once, weights only for a ph
     page.setDefaultTimeout(120_000);
     const problems = watchProblems(page);
     await page.goto(server.url);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await untilControlled(page);
     const m = manifest();
     const whole = sum([...m.finder.simd.files, ...m.finder.weights.files]);
     const fetched = (file) => paths.filter((p) => p === `/${file}`).length;
@@ -122,8 +122,7 @@ test('before its first download, offline, Find text fails with a clear text-down
   try {
     const page = await context.newPage();
     await page.goto(server.url);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await untilControlled(page);
     await context.setOffline(true);
     await server.close();
     const { error } = await findTextIn(page, 'render.png');
@@ -346,8 +345,7 @@ test('findText with read: the reader is downloaded once, lines read and classifi
     page.setDefaultTimeout(120_000);
     const problems = watchProblems(page);
     await page.goto(server.url);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await untilControlled(page);
     const m = manifest();
     const fetched = (file) => paths.filter((p) => p === `/${file}`).length;
     assert.equal(fetched('models/ppocrv5_rec.onnx') + fetched('models/ppocr_keys_v5.txt'), 0, 'nothing of the reader on the first load');
