@@ -43,7 +43,7 @@ pub use inventory::{
 pub use pipeline::inspect::{inspect, preview, Inspection, Preview};
 #[cfg(feature = "text")]
 pub use pipeline::read::{
-    check_words, cover_text, load_reader, CoverHit, CoverLine, Covered, LineReading,
+    check_words, cover_text, load_reader, read_part, CoverHit, CoverLine, Covered, LineReading,
 };
 pub use pipeline::redact::{
     copy_as_is, redact, redact_timed, Options, Path, Redaction, Report, Timings,
@@ -53,6 +53,7 @@ pub use pipeline::text::{find_text_in_file, load_model, TextFound, TextImage, Te
 pub use pipeline::warm_up::warm_up;
 #[cfg(feature = "text")]
 pub use text::{
-    Mode as TextMode, Model as TextModel, Reader as TextReader, Stats as TextStats, TextLine,
+    Mode as TextMode, Model as TextModel, ReadLine, Reader as TextReader, Stats as TextStats,
+    TextLine,
 };
 pub use verify::Verification;

@@ -285,6 +285,69 @@ fn reading_twice_gives_the_same_and_cancel_stops_it() {
     assert_eq!(err.code(), "bad-option");
 }
 
+/// Reading in parts, as the worker spreads a long reading over the device's cores (each part
+/// read by another instance), gives exactly what reading every line at once gives.
+#[test]
+fn reading_in_parts_gives_what_reading_at_once_gives() {
+    for file in ["render.png", "photo.jpg"] {
+        let (image, all) = found(file);
+        let n = all.lines.len();
+        assert!(n >= 8, "{file}: {n} lines");
+        let mut unread = all.clone();
+        unread.readings = None;
+        // by widths, as the worker cuts them; every line alone; odd and even lines; one part
+        let mut by_width: Vec<usize> = (0..n).collect();
+        by_width.sort_by_key(|&i| all.lines[i].bbox.width);
+        let splits: Vec<Vec<Vec<usize>>> = vec![
+            by_width
+                .chunks(n.div_ceil(3))
+                .map(<[usize]>::to_vec)
+                .collect(),
+            (0..n).map(|i| vec![i]).collect(),
+            vec![(0..n).step_by(2).collect(), (1..n).step_by(2).collect()],
+            vec![(0..n).collect()],
+        ];
+        for parts in splits {
+            let mut reads: Vec<Option<occlude::ReadLine>> = vec![None; n];
+            for which in &parts {
+                let part = image.part_to_read(&unread, which).unwrap();
+                let got = occlude::read_part(&part, reader(), &mut |_| true).unwrap();
+                assert_eq!(got.len(), which.len());
+                for (&i, r) in which.iter().zip(got) {
+                    reads[i] = Some(r);
+                }
+            }
+            let mut joined = unread.clone();
+            joined
+                .set_reads(reads.into_iter().map(Option::unwrap).collect())
+                .unwrap();
+            assert_eq!(joined, all, "{file}: {} parts", parts.len());
+        }
+        // Readings that do not match the lines, a line that is not there, a damaged part.
+        assert_eq!(
+            unread.clone().set_reads(Vec::new()).unwrap_err().code(),
+            "bad-option"
+        );
+        assert_eq!(
+            image.part_to_read(&unread, &[n]).unwrap_err().code(),
+            "bad-option"
+        );
+        let part = image.part_to_read(&unread, &[0, 1]).unwrap();
+        for bad in [&part[..part.len() - 1], &part[4..], &[]] {
+            let err = occlude::read_part(bad, reader(), &mut |_| true).unwrap_err();
+            assert_eq!(err.code(), "bad-option");
+        }
+        let other =
+            TextImage::decode(&fixture("text/render.png"), &TextOptions::default()).unwrap();
+        if file != "render.png" {
+            assert_eq!(
+                other.part_to_read(&unread, &[0]).unwrap_err().code(),
+                "bad-option"
+            );
+        }
+    }
+}
+
 #[test]
 fn bad_reader_weights_fail_with_their_code() {
     let keys = String::from_utf8(model_file("ppocr_keys_v5.txt")).unwrap();

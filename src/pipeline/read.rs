@@ -75,6 +75,17 @@ pub fn read_and_classify(
     progress: &mut dyn FnMut(f32) -> bool,
 ) -> Result<Vec<LineReading>> {
     let (reads, _) = read::read_lines(image, lines, reader, &ReadOptions::default(), progress)?;
+    classify_reads(lines, reads)
+}
+
+/// Classifies `lines` as read (`reads`: one per line, in order, from [`read::read_lines`] or
+/// from parts read by [`read_part`]): what [`read_and_classify`] gives.
+pub fn classify_reads(lines: &[TextLine], reads: Vec<ReadLine>) -> Result<Vec<LineReading>> {
+    if reads.len() != lines.len() {
+        return Err(Error::BadOption {
+            detail: format!("{} readings for {} lines", reads.len(), lines.len()),
+        });
+    }
     let verdicts = classify::classify(&read::classify_lines(lines, &reads));
     Ok(reads
         .into_iter()
@@ -88,6 +99,32 @@ pub fn read_and_classify(
             text: r.text,
         })
         .collect())
+}
+
+/// The strips of `lines` of `image` (the default reading's), as one buffer [`read_part`] takes
+/// in this or another instance: what reading a part of an image's lines needs, without the
+/// image. Empty for an empty image.
+pub fn part_to_read(image: &RgbImage, lines: &[TextLine]) -> Result<Vec<u8>> {
+    let o = ReadOptions::default();
+    let strips = if lines.is_empty() {
+        Vec::new()
+    } else {
+        read::line_strips(image, lines, &o)?
+    };
+    Ok(read::encode_strips(&strips, o.height))
+}
+
+/// Reads the lines of a part ([`part_to_read`]): one [`ReadLine`] per line, in order, each the
+/// same as reading all the image's lines at once gives for it. A buffer that is not such a
+/// part fails with [`Error::BadOption`]; `progress` as in [`read_and_classify`].
+pub fn read_part(
+    part: &[u8],
+    reader: &Reader,
+    progress: &mut dyn FnMut(f32) -> bool,
+) -> Result<Vec<ReadLine>> {
+    let o = ReadOptions::default();
+    let strips = read::decode_strips(part, o.height)?;
+    Ok(read::read_strips(&strips, reader, &o, progress)?.0)
 }
 
 /// Loads the recogniser from the bytes of `ppocrv5_rec.onnx` and the text of its dictionary

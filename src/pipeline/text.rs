@@ -7,12 +7,14 @@ use crate::codec::decode::decode;
 use crate::ground::colour::Rgb;
 use crate::ground::error::{Error, Result};
 use crate::ground::limits::check_size;
-use crate::pipeline::read::{read_and_classify, suggested, LineReading};
+use crate::pipeline::read::{
+    classify_reads, part_to_read, read_and_classify, suggested, LineReading,
+};
 use crate::raster::flatten::flatten_rgba;
 use crate::text::finder::{find_text, is_clean_render};
 use crate::text::line::{Mode, Options, Stats, TextLine};
 use crate::text::net::Model;
-use crate::text::read::Reader;
+use crate::text::read::{ReadLine, Reader};
 use image::RgbImage;
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,9 @@ pub struct TextOptions {
     /// Also read the lines and say which to suggest (needs the recogniser; the wasm edge and
     /// the worker go by it, the CLI reads whenever the recogniser is there).
     pub read: bool,
+    /// How many workers may read at once (the worker goes by it; default: the device's cores,
+    /// at most 3). The core reads in one thread whatever it says.
+    pub readers: Option<u32>,
 }
 
 /// The lines found in an image, in pixels of the image as seen (the coordinates boxes use).
@@ -203,6 +208,49 @@ impl TextImage {
             reader,
             progress,
         )?);
+        Ok(())
+    }
+}
+
+impl TextImage {
+    /// The lines `which` (indices into `found.lines`, found in this image) as a part to read in
+    /// this or another instance (`pipeline::read::read_part`); the readings of every part, put
+    /// back in the lines' order, then go to [`TextFound::set_reads`]. Reading in parts gives
+    /// what [`TextImage::read`] gives: it is how the worker spreads a long reading over the
+    /// device's cores.
+    pub fn part_to_read(&self, found: &TextFound, which: &[usize]) -> Result<Vec<u8>> {
+        if (found.width, found.height) != self.image.dimensions() {
+            return Err(Error::BadOption {
+                detail: "the lines to read were found in another image".into(),
+            });
+        }
+        let lines = which
+            .iter()
+            .map(|&i| {
+                found.lines.get(i).cloned().ok_or_else(|| Error::BadOption {
+                    detail: format!("line {i} of {}", found.lines.len()),
+                })
+            })
+            .collect::<Result<Vec<TextLine>>>()?;
+        part_to_read(&self.image, &lines)
+    }
+}
+
+impl TextFound {
+    /// What reading each line costs (its strip's width in columns, to share a reading out
+    /// evenly), in order.
+    pub fn reading_costs(&self) -> Vec<u32> {
+        let o = crate::text::read::ReadOptions::default();
+        self.lines
+            .iter()
+            .map(|l| crate::text::read::reading_cost(l, &o))
+            .collect()
+    }
+
+    /// Classifies the lines as read in parts (`reads`: one per line, in order) and keeps the
+    /// readings, as [`TextImage::read`] does.
+    pub fn set_reads(&mut self, reads: Vec<ReadLine>) -> Result<()> {
+        self.readings = Some(classify_reads(&self.lines, reads)?);
         Ok(())
     }
 }

@@ -44,4 +44,4 @@ pub mod read;
 // What the crate's facade (lib.rs) offers of the finder.
 pub use line::{Mode, Stats, TextLine};
 pub use net::Model;
-pub use read::Reader;
+pub use read::{ReadLine, Reader};

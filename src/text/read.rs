@@ -28,6 +28,7 @@ use crate::ground::geometry::PixelBox;
 use image::RgbImage;
 use rten_tensor::prelude::*;
 use rten_tensor::NdTensor;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// The recogniser and its dictionary, loaded once.
@@ -184,7 +185,7 @@ impl Default for ReadOptions {
 }
 
 /// One line as read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadLine {
     pub text: String,
     /// 0–1: mean probability of the characters read (0 when nothing was read).
@@ -266,17 +267,34 @@ pub fn corners(line: &TextLine) -> [[f32; 2]; 4] {
     })
 }
 
-/// One upright strip of a line, `height` rows of RGB.
-struct Strip {
-    width: u32,
-    rgb: Vec<u8>,
+/// One line's upright strip, [`ReadOptions::height`] rows of RGB, and the corners it was
+/// sampled from: everything reading the line needs, without the image (so the lines of one
+/// image can be read in parts, in several instances: [`encode_strips`], [`read_strips`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strip {
+    pub width: u32,
+    pub rgb: Vec<u8>,
+    /// The line's corners in image pixels ([`corners`]).
+    pub corners: [[f32; 2]; 4],
+}
+
+/// The width of the strip the quad `c` is sampled into: what reading the line costs, in
+/// columns (the recogniser's time is about proportional to it).
+fn strip_width(c: &[[f32; 2]; 4], height: u32, squeeze: f32) -> u32 {
+    let len = (dist(c[0], c[1]) + dist(c[3], c[2])) / 2.0;
+    let tall = ((dist(c[0], c[3]) + dist(c[1], c[2])) / 2.0).max(1.0);
+    ((height as f32 * squeeze * len / tall).ceil() as u32).clamp(1, 64 * height)
+}
+
+/// What reading `line` costs with `options`: its strip's width in columns.
+pub fn reading_cost(line: &TextLine, options: &ReadOptions) -> u32 {
+    strip_width(&corners(line), options.height, options.squeeze)
 }
 
 /// Samples the quad `c` of `img` into a strip `height` high (see the module doc).
 fn strip(img: &RgbImage, c: &[[f32; 2]; 4], height: u32, squeeze: f32) -> Strip {
-    let len = (dist(c[0], c[1]) + dist(c[3], c[2])) / 2.0;
     let tall = ((dist(c[0], c[3]) + dist(c[1], c[2])) / 2.0).max(1.0);
-    let width = ((height as f32 * squeeze * len / tall).ceil() as u32).clamp(1, 64 * height);
+    let width = strip_width(c, height, squeeze);
     let step = tall / height as f32;
     let k = if step > 1.0 {
         (step.ceil() as u32).min(4)
@@ -325,7 +343,81 @@ fn strip(img: &RgbImage, c: &[[f32; 2]; 4], height: u32, squeeze: f32) -> Strip 
             }
         }
     }
-    Strip { width, rgb }
+    Strip {
+        width,
+        rgb,
+        corners: *c,
+    }
+}
+
+/// What starts an encoded list of strips ([`encode_strips`]), with its version.
+const STRIPS_MAGIC: &[u8; 8] = b"OCCSTRP1";
+
+/// `strips` (each `height` rows) as one buffer another instance can read with
+/// [`decode_strips`]: the magic, then little-endian `height` and the count (u32), then per
+/// strip its width (u32), its corners (8 × f32) and its `width × height × 3` bytes.
+pub fn encode_strips(strips: &[Strip], height: u32) -> Vec<u8> {
+    let size: usize = strips.iter().map(|s| 36 + s.rgb.len()).sum();
+    let mut out = Vec::with_capacity(16 + size);
+    out.extend_from_slice(STRIPS_MAGIC);
+    out.extend_from_slice(&height.to_le_bytes());
+    out.extend_from_slice(&(strips.len() as u32).to_le_bytes());
+    for s in strips {
+        out.extend_from_slice(&s.width.to_le_bytes());
+        for v in s.corners.as_flattened() {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&s.rgb);
+    }
+    out
+}
+
+/// The strips [`encode_strips`] wrote, for a reader of strips `height` rows high. Anything
+/// else (another height, a cut or padded buffer, corners that are not finite, a strip wider
+/// than 64 × `height`) fails with [`Error::BadOption`].
+pub fn decode_strips(bytes: &[u8], height: u32) -> Result<Vec<Strip>> {
+    let bad = |why: &str| Error::BadOption {
+        detail: format!("not a list of strips to read: {why}"),
+    };
+    let mut at = 0usize;
+    let mut take = |n: usize| -> Result<&[u8]> {
+        let end = at.checked_add(n).filter(|&e| e <= bytes.len());
+        let part = end.map(|e| &bytes[at..e]).ok_or_else(|| bad("cut short"))?;
+        at += n;
+        Ok(part)
+    };
+    let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    if take(8)? != STRIPS_MAGIC {
+        return Err(bad("no header"));
+    }
+    if u32_at(take(4)?) != height {
+        return Err(bad("strips of another height"));
+    }
+    let count = u32_at(take(4)?) as usize;
+    let mut strips = Vec::with_capacity(count.min(bytes.len() / 36));
+    for _ in 0..count {
+        let width = u32_at(take(4)?);
+        if width == 0 || width > 64 * height {
+            return Err(bad("a strip of no width or too wide"));
+        }
+        let mut corners = [[0f32; 2]; 4];
+        for v in corners.as_flattened_mut() {
+            *v = f32::from_le_bytes(take(4)?.try_into().map_err(|_| bad("cut short"))?);
+            if !v.is_finite() {
+                return Err(bad("corners not finite"));
+            }
+        }
+        let rgb = take(width as usize * height as usize * 3)?.to_vec();
+        strips.push(Strip {
+            width,
+            rgb,
+            corners,
+        });
+    }
+    if at != bytes.len() {
+        return Err(bad("bytes after the last strip"));
+    }
+    Ok(strips)
 }
 
 /// A piece of a strip: columns `x0..x0 + width` of line `line`'s strip.
@@ -373,6 +465,7 @@ struct Char {
 
 /// Reads every line of `lines` in `img` (one [`ReadLine`] per line, in order). `progress` is
 /// told the fraction done now and then; returning `false` cancels ([`Error::Cancelled`]).
+/// The same as [`line_strips`] then [`read_strips`].
 pub fn read_lines(
     img: &RgbImage,
     lines: &[TextLine],
@@ -380,7 +473,21 @@ pub fn read_lines(
     options: &ReadOptions,
     progress: &mut dyn FnMut(f32) -> bool,
 ) -> Result<(Vec<ReadLine>, ReadStats)> {
-    let o = *options;
+    check(options)?;
+    if img.width() == 0 || img.height() == 0 {
+        let empty = |l: &TextLine| ReadLine {
+            text: String::new(),
+            confidence: 0.0,
+            spans: Vec::new(),
+            corners: corners(l),
+        };
+        return Ok((lines.iter().map(empty).collect(), ReadStats::default()));
+    }
+    let strips = line_strips(img, lines, options)?;
+    read_strips(&strips, reader, options, progress)
+}
+
+fn check(o: &ReadOptions) -> Result<()> {
     if o.height < 8
         || !(0.25..=2.0).contains(&o.squeeze)
         || o.max_width < 2 * o.overlap + 8
@@ -394,20 +501,52 @@ pub fn read_lines(
             ),
         });
     }
-    let mut stats = ReadStats::default();
+    Ok(())
+}
+
+/// The strip of each line of `lines` in `img` (see the module doc), in order. An empty image
+/// has no pixels to sample: [`Error::BadOption`] ([`read_lines`] reads its lines as empty).
+pub fn line_strips(
+    img: &RgbImage,
+    lines: &[TextLine],
+    options: &ReadOptions,
+) -> Result<Vec<Strip>> {
+    check(options)?;
     if img.width() == 0 || img.height() == 0 {
-        let empty = |l: &TextLine| ReadLine {
-            text: String::new(),
-            confidence: 0.0,
-            spans: Vec::new(),
-            corners: corners(l),
-        };
-        return Ok((lines.iter().map(empty).collect(), stats));
+        return Err(Error::BadOption {
+            detail: "an empty image has no lines to read".into(),
+        });
     }
-    let strips: Vec<Strip> = lines
+    Ok(lines
         .iter()
-        .map(|l| strip(img, &corners(l), o.height, o.squeeze))
-        .collect();
+        .map(|l| strip(img, &corners(l), options.height, options.squeeze))
+        .collect())
+}
+
+/// Reads the lines whose strips are `strips` ([`line_strips`]; one [`ReadLine`] per strip, in
+/// order). A line reads the same alone, among these or among others: pieces are batched by
+/// width, and each batch row is computed on its own. `progress` as in [`read_lines`].
+pub fn read_strips(
+    strips: &[Strip],
+    reader: &Reader,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(f32) -> bool,
+) -> Result<(Vec<ReadLine>, ReadStats)> {
+    check(options)?;
+    let o = *options;
+    if let Some(s) = strips.iter().find(|s| {
+        s.width == 0 || s.rgb.len() as u64 != u64::from(s.width) * u64::from(o.height) * 3
+    }) {
+        return Err(Error::BadOption {
+            detail: format!(
+                "a strip of {} bytes for {} × {} pixels",
+                s.rgb.len(),
+                s.width,
+                o.height
+            ),
+        });
+    }
+    let mut stats = ReadStats::default();
     if !progress(0.0) {
         return Err(Error::Cancelled);
     }
@@ -473,9 +612,9 @@ pub fn read_lines(
         start = end;
     }
     // Join each line's pieces and map positions to fractions of the line.
-    let mut out = Vec::with_capacity(lines.len());
+    let mut out = Vec::with_capacity(strips.len());
     let mut p = 0;
-    for (i, line) in lines.iter().enumerate() {
+    for (i, s) in strips.iter().enumerate() {
         let first = p;
         while p < pieces.len() && pieces[p].line == i {
             p += 1;
@@ -514,12 +653,7 @@ pub fn read_lines(
         if o.space_gap > 0.0 {
             chars = with_spaces(reader, chars, &strips[i], o.height, o.space_gap);
         }
-        out.push(assemble(
-            reader,
-            &chars,
-            strips[i].width as f32,
-            corners(line),
-        ));
+        out.push(assemble(reader, &chars, s.width as f32, s.corners));
     }
     Ok((out, stats))
 }
@@ -844,6 +978,39 @@ mod tests {
         assert_eq!(
             (clipped.x + clipped.width, clipped.y + clipped.height),
             (150, 65)
+        );
+    }
+
+    #[test]
+    fn strips_survive_their_encoding_and_damage_is_refused() {
+        let strip = |width: u32, fill: u8| Strip {
+            width,
+            rgb: vec![fill; (width * 8 * 3) as usize],
+            corners: [[0.5, 1.0], [20.25, 1.0], [20.25, 9.0], [0.5, 9.0]],
+        };
+        let strips = vec![strip(3, 7), strip(1, 200), strip(5, 0)];
+        let bytes = encode_strips(&strips, 8);
+        assert_eq!(decode_strips(&bytes, 8).unwrap(), strips);
+        assert_eq!(decode_strips(&encode_strips(&[], 8), 8).unwrap(), vec![]);
+        let refused = |b: &[u8], h: u32| {
+            crate::ground::error::Error::from(decode_strips(b, h).unwrap_err()).code()
+        };
+        assert_eq!(refused(&bytes, 48), "bad-option", "another height");
+        assert_eq!(refused(&bytes[..bytes.len() - 1], 8), "bad-option");
+        assert_eq!(refused(&[&bytes[..], &[0]].concat(), 8), "bad-option");
+        assert_eq!(refused(b"OCCSTRP0", 8), "bad-option");
+        let mut nan = bytes.clone();
+        nan[20..24].copy_from_slice(&f32::NAN.to_le_bytes()); // the first strip's first corner
+        assert_eq!(refused(&nan, 8), "bad-option");
+        let mut wide = bytes.clone();
+        wide[16..20].copy_from_slice(&(64 * 8 + 1u32).to_le_bytes());
+        assert_eq!(refused(&wide, 8), "bad-option");
+        let mut many = bytes;
+        many[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(
+            refused(&many, 8),
+            "bad-option",
+            "a count larger than the bytes"
         );
     }
 }
