@@ -361,6 +361,8 @@ pub fn text_model_loaded() -> bool {
 pub struct TextImage {
     inner: crate::pipeline::text::TextImage,
     options: crate::pipeline::text::TextOptions,
+    /// The lines [`TextImage::find_to_read`] found, kept until [`TextImage::finish_reading`].
+    to_read: std::cell::RefCell<Option<crate::pipeline::text::TextFound>>,
 }
 
 /// Decodes `input` for [`TextImage::find`]; `options_json` is `{"mode"?: "auto" | "classical"
@@ -370,7 +372,11 @@ pub struct TextImage {
 pub fn text_image(input: &[u8], options_json: &str) -> Result<TextImage, JsValue> {
     let options = text_options(options_json)?;
     let inner = crate::pipeline::text::TextImage::decode(input, &options).map_err(js_error)?;
-    Ok(TextImage { inner, options })
+    Ok(TextImage {
+        inner,
+        options,
+        to_read: Default::default(),
+    })
 }
 
 /// As [`text_image`], from RGBA pixels another module decoded (`width × height × 4` bytes).
@@ -385,7 +391,11 @@ pub fn text_image_from_rgba(
     let options = text_options(options_json)?;
     let inner = crate::pipeline::text::TextImage::from_rgba(width, height, rgba, &options)
         .map_err(js_error)?;
-    Ok(TextImage { inner, options })
+    Ok(TextImage {
+        inner,
+        options,
+        to_read: Default::default(),
+    })
 }
 
 #[cfg(feature = "text")]
@@ -425,16 +435,7 @@ impl TextImage {
     /// `no-text-model`; asked to read without the reader loaded, with `no-text-reader` (before
     /// finding anything).
     pub fn find(&self, progress: &js_sys::Function) -> Result<String, JsValue> {
-        let call = |fraction: f32, stage: &str| {
-            progress
-                .call2(
-                    &JsValue::NULL,
-                    &JsValue::from_f64(f64::from(fraction)),
-                    &JsValue::from_str(stage),
-                )
-                .map(|answer| answer.as_bool() != Some(false))
-                .unwrap_or(false)
-        };
+        let call = |fraction: f32, stage: &str| tell(progress, fraction, stage);
         if self.options.read && !text_reader_loaded() {
             return Err(js_error(crate::ground::error::Error::NoTextReader));
         }
@@ -464,4 +465,96 @@ impl TextImage {
         }
         to_json(&found)
     }
+
+    /// Finds the lines, as [`TextImage::find`] with `read: true` does, but keeps them here to be
+    /// read in parts, in this and other instances (a worker spreads a long reading over the
+    /// device's cores): returns JSON of what reading each line costs (an array of numbers, in
+    /// order). Then [`TextImage::part_to_read`] for each part, [`read_text_part`] wherever the
+    /// reader is loaded, and [`TextImage::finish_reading`] with all the readings give exactly
+    /// what [`TextImage::find`] gives. `progress` as for [`TextImage::find`] (stage `"find"`).
+    /// Needs the reader loaded here too (`no-text-reader`, before finding anything).
+    pub fn find_to_read(&self, progress: &js_sys::Function) -> Result<String, JsValue> {
+        if !text_reader_loaded() {
+            return Err(js_error(crate::ground::error::Error::NoTextReader));
+        }
+        let found = TEXT_MODEL
+            .with(|m| match m.try_borrow() {
+                Ok(model) => self.inner.find(model.as_ref(), &self.options, &mut |f| {
+                    tell(progress, f, "find")
+                }),
+                Err(_) => Err(crate::ground::error::Error::BadOption {
+                    detail: "the text detector is being replaced".into(),
+                }),
+            })
+            .map_err(js_error)?;
+        let costs = found.reading_costs();
+        *self.to_read.borrow_mut() = Some(found);
+        to_json(&costs)
+    }
+
+    /// The lines `which_json` (a JSON array of indices into the lines
+    /// [`TextImage::find_to_read`] found) as a part to read: bytes for [`read_text_part`].
+    pub fn part_to_read(&self, which_json: &str) -> Result<Vec<u8>, JsValue> {
+        let which: Vec<usize> = serde_wasm_bindgen::from_value(
+            js_sys::JSON::parse(which_json).map_err(|_| bad_request("lines: not JSON"))?,
+        )
+        .map_err(|e| bad_request(format!("lines: {e}")))?;
+        let kept = self.to_read.borrow();
+        let found = kept
+            .as_ref()
+            .ok_or_else(|| bad_request("no lines found to read (find_to_read first)"))?;
+        self.inner.part_to_read(found, &which).map_err(js_error)
+    }
+
+    /// Classifies the lines [`TextImage::find_to_read`] found, as read in parts: `reads` is an
+    /// array with, for each line in order, its reading from [`read_text_part`]. Returns the
+    /// JSON [`TextImage::find`] gives with `read: true`.
+    pub fn finish_reading(&self, reads: JsValue) -> Result<String, JsValue> {
+        let reads: Vec<crate::text::ReadLine> = serde_wasm_bindgen::from_value(reads)
+            .map_err(|e| bad_request(format!("readings: {e}")))?;
+        let mut kept = self.to_read.borrow_mut();
+        let found = kept
+            .as_mut()
+            .ok_or_else(|| bad_request("no lines found to read (find_to_read first)"))?;
+        found.set_reads(reads).map_err(js_error)?;
+        to_json(&*found)
+    }
+}
+
+/// Calls the page's progress callback with the fraction done and the stage; whether to go on
+/// (`false` returned, or a throw, cancels).
+#[cfg(feature = "text")]
+fn tell(progress: &js_sys::Function, fraction: f32, stage: &str) -> bool {
+    progress
+        .call2(
+            &JsValue::NULL,
+            &JsValue::from_f64(f64::from(fraction)),
+            &JsValue::from_str(stage),
+        )
+        .map(|answer| answer.as_bool() != Some(false))
+        .unwrap_or(false)
+}
+
+/// Reads a part of an image's lines ([`TextImage::part_to_read`], made in this instance or
+/// another) with the reader loaded here: an array with one reading per line of the part, in
+/// order, for [`TextImage::finish_reading`]. `progress` is called with the fraction of the part
+/// done and the stage `"read"`; returning `false` cancels (`cancelled`). Without the reader,
+/// `no-text-reader`; bytes that are not a part, `bad-option`.
+#[cfg(feature = "text")]
+#[wasm_bindgen]
+pub fn read_text_part(part: &[u8], progress: &js_sys::Function) -> Result<JsValue, JsValue> {
+    let reads = TEXT_READER
+        .with(|r| match r.try_borrow() {
+            Ok(reader) => match reader.as_ref() {
+                Some(reader) => crate::pipeline::read::read_part(part, reader, &mut |f| {
+                    tell(progress, f, "read")
+                }),
+                None => Err(crate::ground::error::Error::NoTextReader),
+            },
+            Err(_) => Err(crate::ground::error::Error::BadOption {
+                detail: "the text reader is being replaced".into(),
+            }),
+        })
+        .map_err(js_error)?;
+    Ok(reads.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }

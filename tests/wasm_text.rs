@@ -9,8 +9,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use occlude::wasm::{
-    cover_text, load_text_model, load_text_reader, text_image, text_image_from_rgba,
-    text_model_loaded, text_reader_loaded,
+    cover_text, load_text_model, load_text_reader, read_text_part, text_image,
+    text_image_from_rgba, text_model_loaded, text_reader_loaded,
 };
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -373,4 +373,84 @@ fn reading_a_report_suggests_every_identifier_and_covers_the_surname() {
             "{words}"
         );
     }
+}
+
+/// Reading in parts, as the worker spreads a long reading over the device's cores (each part
+/// read by another instance of this module, in another worker), gives exactly what reading
+/// every line in one call gives; misuse gets the core's errors.
+#[wasm_bindgen_test]
+fn reading_in_parts_gives_what_one_call_gives() {
+    with_reader();
+    let [cx, cy, cw, ch] = CROP;
+    let whole = image::load_from_memory(RENDER).unwrap().to_rgba8();
+    let rgba = image::imageops::crop_imm(&whole, cx, cy, cw, ch).to_image();
+    let open = || text_image_from_rgba(rgba.as_raw(), cw, ch, r#"{"read":true}"#).unwrap();
+    let (at_once, _) = find(&open()).unwrap();
+    let n = at_once["lines"].as_array().unwrap().len();
+    assert!(n > 20, "{n} lines");
+
+    let image = open();
+    let err = image.part_to_read("[0]").unwrap_err();
+    assert_eq!(
+        code(&err),
+        "bad-option",
+        "no lines kept before find_to_read"
+    );
+    let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let log = stages.clone();
+    let cb = Closure::wrap(Box::new(move |_f: f64, stage: String| {
+        log.borrow_mut().push(stage);
+        true
+    }) as Box<dyn FnMut(f64, String) -> bool>);
+    let costs: Vec<u32> =
+        serde_json::from_str(&image.find_to_read(cb.as_ref().unchecked_ref()).unwrap()).unwrap();
+    assert_eq!(costs.len(), n);
+    assert!(costs.iter().all(|&c| c > 0));
+    assert!(stages.borrow().iter().all(|s| s == "find"));
+    // Three parts of lines of like cost, as the worker cuts them, read out of order.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| costs[i]);
+    let parts: Vec<Vec<usize>> = order.chunks(n.div_ceil(3)).map(<[usize]>::to_vec).collect();
+    let reads = js_sys::Array::new_with_length(n as u32);
+    let read_stage = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let log = read_stage.clone();
+    let cb = Closure::wrap(Box::new(move |_f: f64, stage: String| {
+        log.borrow_mut().push(stage);
+        true
+    }) as Box<dyn FnMut(f64, String) -> bool>);
+    for which in parts.iter().rev() {
+        let part = image
+            .part_to_read(&serde_json::to_string(which).unwrap())
+            .unwrap();
+        let got: js_sys::Array = read_text_part(&part, cb.as_ref().unchecked_ref())
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        assert_eq!(got.length() as usize, which.len());
+        for (k, &i) in which.iter().enumerate() {
+            reads.set(i as u32, got.get(k as u32));
+        }
+    }
+    assert!(read_stage.borrow().iter().all(|s| s == "read"));
+    let joined: Value = serde_json::from_str(&image.finish_reading(reads.into()).unwrap()).unwrap();
+    assert_eq!(joined, at_once);
+
+    // A part that is not one, a line that is not there, readings that do not match the lines.
+    let refuse = |cb: &Closure<dyn FnMut(f64, String) -> bool>| {
+        code(&read_text_part(b"OCCSTRP1 not a part", cb.as_ref().unchecked_ref()).unwrap_err())
+    };
+    assert_eq!(refuse(&cb), "bad-option");
+    assert_eq!(
+        code(&image.part_to_read(&format!("[{n}]")).unwrap_err()),
+        "bad-option"
+    );
+    assert_eq!(code(&image.part_to_read("[-1]").unwrap_err()), "bad-option");
+    assert_eq!(
+        code(
+            &image
+                .finish_reading(js_sys::Array::new().into())
+                .unwrap_err()
+        ),
+        "bad-option"
+    );
 }
