@@ -20,7 +20,8 @@
 // precaches only the one its engine can run (see www/sw.js).
 //
 // Left out of the install precache and cached on first use instead (LAZY): the text finder's
-// module (pkg/occlude_text*), the detector's and the reader's weights and their licence files
+// module (pkg/occlude_text*), the worker scripts that spread reading over the cores
+// (worker/reading.js, worker/reader.js), the detector's and the reader's weights and their licence files
 // (models/, but its small manifest.json) and the crates' licence texts (licenses/). The first load stays as it
 // was; whoever uses Find text once has it offline from then on.
 
@@ -32,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 
 export const EXCLUDED = new Set(['sw.js', 'occlude.html', 'templates.json']);
 /** Files fetched (and then cached) only when first used, never in the install precache. */
-export const LAZY = /^(pkg\/occlude_text(_scalar)?(_bg\.wasm|\.js)|models\/(?!manifest\.json$).+|licenses\/.+)$/;
+export const LAZY = /^(pkg\/occlude_text(_scalar)?(_bg\.wasm|\.js)|worker\/read(ing|er)\.js|models\/(?!manifest\.json$).+|licenses\/.+)$/;
 /**
  * What Find text downloads on first use: the finder's module (one variant) and its weights and,
  * the first time the lines are read, the reader's weights and dictionary.

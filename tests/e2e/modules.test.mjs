@@ -25,8 +25,8 @@ after(async () => {
 
 const CORE = '/pkg/occlude_bg.wasm';
 const FULL = '/pkg/occlude_full_bg.wasm';
-/** The text finder's module, its weights and licence files: fetched only when Find text is used. */
-const FINDER = /^\/(pkg\/occlude_text|models\/(?!manifest\.json$)|licenses\/)/;
+/** The text finder's module, its reading helpers, its weights and licence files: fetched only when Find text is used. */
+const FINDER = /^\/(pkg\/occlude_text|worker\/read(ing|er)\.js|models\/(?!manifest\.json$)|licenses\/)/;
 /** The founders' bound on the first load: everything the page and its worker fetch, gzipped. */
 const FIRST_LOAD_GZIP = 250 * 1024;
 

@@ -8,7 +8,8 @@
 // engines: tests/wasm_text.rs.)
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../tools/serve.mjs';
@@ -417,6 +418,24 @@ test('findText with read: the reader is downloaded once, lines read and classifi
     const again = await findTextIn(page, 'render.png', { read: true });
     assert.deepEqual(again.result, result);
     assert.equal(fetched('models/ppocrv5_rec.onnx'), 1);
+
+    // Spread over three workers (readers: 3, whatever this machine's cores) or read by one
+    // alone, the lines read the same: the parts the helpers read are put back in order.
+    const readers = ({ progress }) => Math.max(...progress.filter((p) => p.stage === 'read').map((p) => p.readers));
+    const spread = await findTextIn(page, 'render.png', { read: true, readers: 3 });
+    assert.ok(fetched('worker/reader.js') >= 1, 'helpers were started');
+    assert.equal(readers(spread), 3, 'three workers read');
+    assert.deepEqual(spread.result, result);
+    const alone = await findTextIn(page, 'render.png', { read: true, readers: 1 });
+    assert.equal(readers(alone), 1);
+    assert.deepEqual(alone.result, result);
+    for (const { progress } of [render, spread]) {
+      const fractions = progress.filter((p) => p.stage === 'read').map((p) => p.fraction);
+      assert.ok(fractions.length > 3 && fractions.every((f, i) => f >= (fractions[i - 1] ?? 0) && f <= 1), `read progress goes one way: ${fractions}`);
+    }
+    const refused = await findTextIn(page, 'render.png', { read: true, readers: 0 });
+    assert.equal(refused.error?.name, 'TypeError');
+    assert.equal(fetched('models/ppocrv5_rec.onnx'), 1, 'helpers fetch no weights: the page kept them');
     assert.deepEqual(problems, [], 'no page errors');
 
     // Offline, the server gone: reading still works, from the service worker.
@@ -424,11 +443,44 @@ test('findText with read: the reader is downloaded once, lines read and classifi
     await server.close();
     const res = await page.reload();
     assert.ok(res.fromServiceWorker());
-    const offline = await findTextIn(page, 'render.png', { read: true });
+    const offline = await findTextIn(page, 'render.png', { read: true, readers: 2 });
     assert.ok(offline.result, JSON.stringify(offline.error));
     assert.deepEqual(offline.result, result, 'the same reading offline');
+    assert.equal(readers(offline), 2, 'the helpers start offline too (the service worker has them)');
   } finally {
     await context.close();
     await server.close();
+  }
+});
+
+test('a reading helper that fails gives its parts back: the worker reads them, the same lines', { timeout: 300_000 }, async () => {
+  // A copy of the app whose helper script loads the reader, then fails every part it is given.
+  const dir = mkdtempSync(join(tmpdir(), 'occlude-helper-'));
+  cpSync(DIST, dir, { recursive: true });
+  // (It tells the server each time, so the test knows the parts reached it.)
+  writeFileSync(
+    join(dir, 'worker', 'reader.js'),
+    "self.onmessage = async ({ data }) => { if (!data.init) await fetch('../helper-failed-a-part').catch(() => {}); self.postMessage(data.init ? { ready: true } : { error: 'this helper fails' }); };\n",
+  );
+  let failedParts = 0;
+  const server = await serve({ root: dir, port: 0, onRequest: (r) => (failedParts += r.url.endsWith('/helper-failed-a-part') ? 1 : 0) });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    await page.goto(server.url);
+    await untilControlled(page);
+    const failing = await findTextIn(page, 'render.png', { read: true, readers: 2 });
+    assert.ok(failing.result, JSON.stringify(failing.error));
+    const alone = await findTextIn(page, 'render.png', { read: true, readers: 1 });
+    assert.deepEqual(failing.result, alone.result);
+    const read = failing.progress.filter((p) => p.stage === 'read');
+    assert.equal(read.at(-1).fraction, 1);
+    assert.equal(read.at(-1).readers, 1, 'this worker read them alone');
+    assert.equal(failedParts, 2, 'each helper failed one part, then was let go');
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

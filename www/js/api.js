@@ -44,7 +44,8 @@
 // number", "clinical: IOP", "low confidence") and `safetyNet` what it holds ("a date,
 // 12/03/1961"). Without `read`, every line has `suggested: true` and no text. Reading needs a
 // one-time download of the reader (about 14 MB gzipped: findTextDownload({read: true}) says how
-// much before); progress then also reports {stage: 'read', fraction}. `chars` gives each
+// much before); progress then also reports {stage: 'read', fraction, readers}: the reading runs
+// on up to 3 of the device's cores (`readers` says how many; the option `readers: n`, at most n). `chars` gives each
 // character's place along the line, for coverText(lines, words): a box (rounded outwards) over
 // each place one of `words` is read, case- and accent-insensitive, whole words only, with
 // `found` [{line, text}] saying where. The person still confirms every box.
@@ -52,7 +53,7 @@
 import { ENGINE_START, START_FAILED, WorkerClient } from './worker-client.js';
 
 const OPTION_KEYS = new Set(['fill', 'background', 'format', 'quality']);
-const TEXT_OPTION_KEYS = new Set(['mode', 'background', 'read']);
+const TEXT_OPTION_KEYS = new Set(['mode', 'background', 'read', 'readers']);
 
 async function toBuffer(file, caller = 'redact') {
   if (file instanceof Blob) return file.arrayBuffer();
@@ -116,7 +117,7 @@ async function job(type, payload, options) {
 /**
  * Finds the lines of text in `file` (see the top of this file).
  * @param {Blob | ArrayBuffer | ArrayBufferView} file
- * @param {{signal?: AbortSignal, onProgress?: (p: object) => void, mode?: 'auto' | 'classical' | 'network', background?: string, read?: boolean}} [options]
+ * @param {{signal?: AbortSignal, onProgress?: (p: object) => void, mode?: 'auto' | 'classical' | 'network', background?: string, read?: boolean, readers?: number}} [options]
  * @returns {Promise<{width: number, height: number, read: boolean, lines: {x: number, y: number, width: number, height: number, quad: number[][] | null, confidence: number, suggested: boolean, text?: string, kind?: string, why?: string, safetyNet?: string, readConfidence?: number, chars?: number[][]}[]}>}
  */
 export async function findText(file, options = {}) {
@@ -124,8 +125,9 @@ export async function findText(file, options = {}) {
   const request = {};
   for (const [k, v] of Object.entries(options ?? {})) {
     if (k === 'signal' || k === 'onProgress' || v === undefined) continue;
-    if (!TEXT_OPTION_KEYS.has(k)) throw new TypeError(`findText(…, options): unknown option ${k} (known: mode, background, read, signal, onProgress)`);
+    if (!TEXT_OPTION_KEYS.has(k)) throw new TypeError(`findText(…, options): unknown option ${k} (known: mode, background, read, readers, signal, onProgress)`);
     if (k === 'read' && typeof v !== 'boolean') throw new TypeError('findText(…, options): read must be true or false');
+    if (k === 'readers' && !(Number.isInteger(v) && v > 0)) throw new TypeError('findText(…, options): readers must be a whole number, 1 or more');
     request[k] = v;
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('findText(…, options): onProgress must be a function');

@@ -25,7 +25,8 @@
 //                                                  render turns out not to need the weights)
 //             {stage: 'full-module'}               a GIF, WebP, TIFF or BMP: decoded by the full module
 //             {stage: 'find', fraction}            0–1 of the search itself
-//             {stage: 'read', fraction}            0–1 of the reading (only with read)
+//             {stage: 'read', fraction, readers}   0–1 of the reading (only with read), and how
+//                                                  many workers read (./reading.js)
 //   coverText({lines, words}, progress) -> {boxes: [{x, y, width, height}], found: [{line, text}]}
 //     a box over each place one of `words` is read in `lines` (as findText gave them, read)
 // Errors carry a `code`: the core's (`corrupt`, `too-large`, `text-model`, ...) or this file's
@@ -120,6 +121,7 @@ const keptOf = (file) => self.kept?.[file.url];
 
 /** Asks the page to keep `value` for later workers (not possible in every engine: then not). */
 function keep(file, value) {
+  (self.kept ??= {})[file.url] = value; // and ./reading.js's helpers
   try {
     self.postMessage({ keep: { [file.url]: value } });
   } catch {
@@ -261,11 +263,9 @@ export async function findText({ bytes, options }, progress, loadFull) {
     if (image.needs_model() && !text.text_model_loaded()) await loadDetector(m, text, counter);
     if (read && !text.text_reader_loaded()) await loadReader(m, text, counter);
     counter.finish();
-    const json = image.find((fraction, stage) => {
-      progress({ stage, fraction });
-      return true;
-    });
-    return JSON.parse(json);
+    // Reading is spread over the device's cores by ./reading.js (fetched only to read).
+    if (read) return await (await import('./reading.js')).findAndRead(text, image, moduleFiles(m), readerFiles(m), progress, options);
+    return JSON.parse(image.find((fraction, stage) => progress({ stage, fraction }) ?? true));
   } finally {
     image.free();
   }

@@ -11,7 +11,7 @@
 // confidence, suggested}, and when read {text, kind, why, safetyNet, readConfidence, chars}],
 // stats}, with progress {stage: 'download', loaded, total} while the finder (and, for read, the
 // reader) is first fetched, then {stage: 'find', fraction} and, for read, {stage: 'read',
-// fraction}; 'coverText' ({lines, words}) a box over each place a word is read, {boxes: [{x, y,
+// fraction, readers}; 'coverText' ({lines, words}) a box over each place a word is read, {boxes: [{x, y,
 // width, height}], found: [{line, text}]} (see ./text.js, which this worker imports only for
 // those requests: the TEXT module and its weights are a third, lazily loaded part). Result buffers are transferred,
 // never copied. Nothing cancels a job inside the worker (a wasm call cannot be interrupted): the
