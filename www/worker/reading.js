@@ -18,8 +18,11 @@
 
 /** The most workers reading at once: memory (each holds the reader, ~40 MB) against time. */
 const MOST = 3;
-/** Below this many strip columns in all (about 0.3 s of reading), one reader is quicker. */
-const ALONE = 4000;
+/**
+ * Below this many strip columns in all (about 0.4 s of reading on one core of a laptop), this
+ * worker reads alone: helpers take about 0.1 s to be ready, and memory.
+ */
+const ALONE = 1500;
 /** Parts per reader: enough that a slow or late reader leaves the others little to wait for. */
 const PARTS_EACH = 4;
 /** A helper not ready by then (milliseconds after the lines are found) is not waited for. */
