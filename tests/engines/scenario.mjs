@@ -12,7 +12,8 @@
 //      one-time question about the download (naming the reader) answered Continue; suggested
 //      boxes added, clinical lines left clear (said so to a screen reader, with why); one Undo
 //      removes them all, Redo brings them back; Cover every… with the patient's surname adds a
-//      box over each place it was read, one Undo removes them.
+//      box over each place it was read, one Undo removes them; through the API, the same
+//      screenshot read on two workers (nested) and on one gives the same lines.
 //   4. offline: load the app from a second server, wait for the service worker to control the
 //      page, stop that server, reload, open, redact and export again.
 // Every wait is bounded. Steps throw with a message saying which step failed and what was seen.
@@ -443,7 +444,9 @@ export async function redactScenario(d, { url, fixturesDir, artifacts, downloads
  * (the reader named) shown and answered Continue; the finder and the reader downloaded and run
  * in this engine's worker; its boxes added, each said to be suggested and why, clinical lines
  * left clear; one Undo removes them all, Redo brings them back; Cover every… with the surname:
- * a box over each place, one Undo step. The time of each part is in the result.
+ * a box over each place, one Undo step; then, through the API, the same screenshot read on two
+ * workers (helpers in nested workers) and on one: the same lines. The time of each part is in
+ * the result.
  */
 export async function findTextScenario(d, { url, fixturesDir, engine }) {
   await openApp(d, url);
@@ -480,8 +483,29 @@ export async function findTextScenario(d, { url, fixturesDir, engine }) {
   if (after !== n + places) throw new Error(`Cover every: ${after} boxes, expected ${n} + ${places}`);
   await d.click(await byRole(d, 'button', 'Undo'));
   await waitFor(d, 'one Undo to remove Cover every\'s boxes', `return document.querySelector('occlude-editor').boxes.length === ${n};`, [], 10_000);
+
+  // The reading spread over helpers (nested workers) in this engine reads what one worker
+  // alone reads (through the page's own API, the reader kept from the run above).
+  const t2 = Date.now();
+  const spread = await d.evalAsync(
+    `const { findText } = await import('./js/api.js');
+     const bytes = Uint8Array.from(atob(args[0]), (c) => c.charCodeAt(0));
+     const run = async (readers) => {
+       let most = 0;
+       const r = await findText(new Blob([bytes]), { read: true, readers, onProgress: (p) => { if (p.stage === 'read') most = Math.max(most, p.readers); } });
+       return { readers: most, lines: JSON.stringify(r.lines) };
+     };
+     const two = await run(2);
+     const one = await run(1);
+     return { readers: [two.readers, one.readers], same: two.lines === one.lines, lines: JSON.parse(one.lines).length };`,
+    [readFileSync(join(fixturesDir, 'text', 'render.png')).toString('base64')],
+    400_000,
+  );
+  if (spread.readers[0] !== 2 || spread.readers[1] !== 1) throw new Error(`reading on 2 workers, then 1: progress said ${spread.readers.join(' and ')}`);
+  if (!spread.same) throw new Error(`the lines read on 2 workers differ from those read on 1 (${spread.lines} lines)`);
+  const spreadMs = Date.now() - t2;
   const pageErrors = await checkNoErrors(d);
-  return { engine, question, found, boxes: n, said, undo: 'one step removes them all', covered, pageErrors, seconds: { findAndRead: findMs / 1000, coverEvery: coverMs / 1000 } };
+  return { engine, question, found, boxes: n, said, undo: 'one step removes them all', covered, spread: `${spread.lines} lines read the same on 2 workers and on 1`, pageErrors, seconds: { findAndRead: findMs / 1000, coverEvery: coverMs / 1000, readTwice: spreadMs / 1000 } };
 }
 
 /**
