@@ -265,19 +265,35 @@ fn in_crop(q: &Value) -> Option<[[f64; 2]; 4]> {
         .then_some(q)
 }
 
-#[wasm_bindgen_test]
-fn reading_a_report_suggests_every_identifier_and_covers_the_surname() {
-    with_reader();
+/// The crop of the render the reading tests read, as RGBA pixels.
+fn crop() -> image::RgbaImage {
     let [cx, cy, cw, ch] = CROP;
     let whole = image::load_from_memory(RENDER).unwrap().to_rgba8();
-    let rgba = image::imageops::crop_imm(&whole, cx, cy, cw, ch).to_image();
-    let image = text_image_from_rgba(rgba.as_raw(), cw, ch, r#"{"read":true}"#).unwrap();
+    image::imageops::crop_imm(&whole, cx, cy, cw, ch).to_image()
+}
+
+/// A progress callback that records the stage of every call (and always goes on).
+type StageLog = (
+    std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+    Closure<dyn FnMut(f64, String) -> bool>,
+);
+fn stage_log() -> StageLog {
     let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
     let log = stages.clone();
     let cb = Closure::wrap(Box::new(move |_f: f64, stage: String| {
         log.borrow_mut().push(stage);
         true
     }) as Box<dyn FnMut(f64, String) -> bool>);
+    (stages, cb)
+}
+
+#[wasm_bindgen_test]
+fn reading_a_report_suggests_every_identifier_and_covers_the_surname() {
+    with_reader();
+    let rgba = crop();
+    let (cw, ch) = rgba.dimensions();
+    let image = text_image_from_rgba(rgba.as_raw(), cw, ch, r#"{"read":true}"#).unwrap();
+    let (stages, cb) = stage_log();
     let json = image.find(cb.as_ref().unchecked_ref()).unwrap();
     let found: Value = serde_json::from_str(&json).unwrap();
     let stages = stages.borrow().clone();
@@ -381,9 +397,8 @@ fn reading_a_report_suggests_every_identifier_and_covers_the_surname() {
 #[wasm_bindgen_test]
 fn reading_in_parts_gives_what_one_call_gives() {
     with_reader();
-    let [cx, cy, cw, ch] = CROP;
-    let whole = image::load_from_memory(RENDER).unwrap().to_rgba8();
-    let rgba = image::imageops::crop_imm(&whole, cx, cy, cw, ch).to_image();
+    let rgba = crop();
+    let (cw, ch) = rgba.dimensions();
     let open = || text_image_from_rgba(rgba.as_raw(), cw, ch, r#"{"read":true}"#).unwrap();
     let (at_once, _) = find(&open()).unwrap();
     let n = at_once["lines"].as_array().unwrap().len();
@@ -396,12 +411,7 @@ fn reading_in_parts_gives_what_one_call_gives() {
         "bad-option",
         "no lines kept before find_to_read"
     );
-    let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
-    let log = stages.clone();
-    let cb = Closure::wrap(Box::new(move |_f: f64, stage: String| {
-        log.borrow_mut().push(stage);
-        true
-    }) as Box<dyn FnMut(f64, String) -> bool>);
+    let (stages, cb) = stage_log();
     let costs: Vec<u32> =
         serde_json::from_str(&image.find_to_read(cb.as_ref().unchecked_ref()).unwrap()).unwrap();
     assert_eq!(costs.len(), n);
@@ -412,12 +422,7 @@ fn reading_in_parts_gives_what_one_call_gives() {
     order.sort_by_key(|&i| costs[i]);
     let parts: Vec<Vec<usize>> = order.chunks(n.div_ceil(3)).map(<[usize]>::to_vec).collect();
     let reads = js_sys::Array::new_with_length(n as u32);
-    let read_stage = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
-    let log = read_stage.clone();
-    let cb = Closure::wrap(Box::new(move |_f: f64, stage: String| {
-        log.borrow_mut().push(stage);
-        true
-    }) as Box<dyn FnMut(f64, String) -> bool>);
+    let (read_stage, cb) = stage_log();
     for which in parts.iter().rev() {
         let part = image
             .part_to_read(&serde_json::to_string(which).unwrap())

@@ -64,8 +64,8 @@ function readOn(w, part) {
 }
 
 /**
- * `indices` (0..n) cut into about `count` parts of equal cost, each of lines of like cost:
- * sorted by cost, cut where the running cost passes each share; dearest parts first.
+ * The lines (indices into `costs`) cut into about `count` parts of equal cost, each of lines
+ * of like cost: sorted by cost, cut where the running cost passes each share; dearest first.
  */
 function cut(costs, count) {
   const order = costs.map((c, i) => i).sort((a, b) => costs[a] - costs[b] || a - b);
