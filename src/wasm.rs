@@ -472,11 +472,8 @@ impl TextImage {
     /// order). Then [`TextImage::part_to_read`] for each part, [`read_text_part`] wherever the
     /// reader is loaded, and [`TextImage::finish_reading`] with all the readings give exactly
     /// what [`TextImage::find`] gives. `progress` as for [`TextImage::find`] (stage `"find"`).
-    /// Needs the reader loaded here too (`no-text-reader`, before finding anything).
+    /// Needs no reader here: the parts are read wherever one is loaded.
     pub fn find_to_read(&self, progress: &js_sys::Function) -> Result<String, JsValue> {
-        if !text_reader_loaded() {
-            return Err(js_error(crate::ground::error::Error::NoTextReader));
-        }
         let found = TEXT_MODEL
             .with(|m| match m.try_borrow() {
                 Ok(model) => self.inner.find(model.as_ref(), &self.options, &mut |f| {

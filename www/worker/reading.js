@@ -87,11 +87,13 @@ function cut(costs, count) {
 }
 
 /**
- * Finds the lines of `image` (a TextImage of the finder module `text`, reader loaded) and reads
- * them, as image.find() with `read` does, on up to readers() workers. `moduleFiles` and
- * `readerFiles` are the manifest's entries (their URLs name what self.kept holds).
+ * Finds the lines of `image` (a TextImage of the finder module `text`) and reads them, as
+ * image.find() with `read` does, on up to readers() workers. `moduleFiles` and `readerFiles` are
+ * the manifest's entries (their URLs name what self.kept holds); `ownReader()` loads the reader
+ * into this worker's module, which happens only when this worker reads (alone, or what a
+ * failed helper gave back): while helpers read, this worker holds no reader of its own.
  */
-export async function findAndRead(text, image, moduleFiles, readerFiles, progress, options) {
+export async function findAndRead(text, image, moduleFiles, readerFiles, progress, options, ownReader) {
   const n = readers(options);
   const kept = self.kept ?? {};
   const url = (end, files) => files.find((f) => f.url.endsWith(end)).url;
@@ -102,6 +104,7 @@ export async function findAndRead(text, image, moduleFiles, readerFiles, progres
     keys: kept[url('.txt', readerFiles)],
   };
   if (n < 2 || !(init.module instanceof WebAssembly.Module) || !init.rec || !init.keys) {
+    await ownReader();
     return JSON.parse(image.find((fraction, stage) => progress(stage === 'read' ? { stage, fraction, readers: 1 } : { stage, fraction }) ?? true));
   }
   // The helpers start while this worker finds the lines (they load once it waits for them).
@@ -143,6 +146,7 @@ export async function findAndRead(text, image, moduleFiles, readerFiles, progres
     if (!alone) await Promise.all(starting.map((s) => Promise.race([s, sleep(READY_WITHIN)]).then(drain)));
     // What is left (everything, with no helper; a failed helper's part) this worker reads.
     active = 0;
+    if (queue.length) await ownReader();
     for (const p of queue.splice(0)) {
       const before = done;
       finished(p, text.read_text_part(partOf(p), (f) => report(total ? (before + f * p.cost) / total : 1) ?? true));

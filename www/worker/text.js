@@ -203,6 +203,14 @@ function loadReader(m, text, counter) {
   return readerReady;
 }
 
+/**
+ * The reader's weights and dictionary fetched and checked once, then kept (as Blobs), not
+ * loaded: helpers load them to read (./reading.js); this worker only when it reads itself.
+ */
+async function fetchReader(m, counter) {
+  for (const file of readerFiles(m)) if (!keptOf(file)) await weights(file, counter);
+}
+
 /** The reader's files, or an error when this copy of Occlude was built without them. */
 function readerFiles(m) {
   if (!m.finder.reader) throw new FinderError('This copy of Occlude has no text reader (models/manifest.json lists none)', 'text-unavailable');
@@ -261,10 +269,11 @@ export async function findText({ bytes, options }, progress, loadFull) {
   }
   try {
     if (image.needs_model() && !text.text_model_loaded()) await loadDetector(m, text, counter);
-    if (read && !text.text_reader_loaded()) await loadReader(m, text, counter);
+    if (read && !text.text_reader_loaded()) await fetchReader(m, counter);
     counter.finish();
     // Reading is spread over the device's cores by ./reading.js (fetched only to read).
-    if (read) return await (await import('./reading.js')).findAndRead(text, image, moduleFiles(m), readerFiles(m), progress, options);
+    const ownReader = () => text.text_reader_loaded() || loadReader(m, text, counter);
+    if (read) return await (await import('./reading.js')).findAndRead(text, image, moduleFiles(m), readerFiles(m), progress, options, ownReader);
     return JSON.parse(image.find((fraction, stage) => progress({ stage, fraction }) ?? true));
   } finally {
     image.free();
