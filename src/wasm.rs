@@ -435,33 +435,15 @@ impl TextImage {
     /// `no-text-model`; asked to read without the reader loaded, with `no-text-reader` (before
     /// finding anything).
     pub fn find(&self, progress: &js_sys::Function) -> Result<String, JsValue> {
-        let call = |fraction: f32, stage: &str| tell(progress, fraction, stage);
         if self.options.read && !text_reader_loaded() {
             return Err(js_error(crate::ground::error::Error::NoTextReader));
         }
-        let busy = |what: &str| crate::ground::error::Error::BadOption {
-            detail: format!("the text {what} is being replaced"),
-        };
-        let mut found = TEXT_MODEL
-            .with(|m| match m.try_borrow() {
-                Ok(model) => self
-                    .inner
-                    .find(model.as_ref(), &self.options, &mut |f| call(f, "find")),
-                Err(_) => Err(busy("detector")),
-            })
-            .map_err(js_error)?;
+        let mut found = self.find_lines(progress)?;
         if self.options.read {
-            TEXT_READER
-                .with(|r| match r.try_borrow() {
-                    Ok(reader) => match reader.as_ref() {
-                        Some(reader) => self
-                            .inner
-                            .read(&mut found, reader, &mut |f| call(f, "read")),
-                        None => Err(crate::ground::error::Error::NoTextReader),
-                    },
-                    Err(_) => Err(busy("reader")),
-                })
-                .map_err(js_error)?;
+            with_reader(|reader| {
+                self.inner
+                    .read(&mut found, reader, &mut |f| tell(progress, f, "read"))
+            })?;
         }
         to_json(&found)
     }
@@ -474,16 +456,7 @@ impl TextImage {
     /// what [`TextImage::find`] gives. `progress` as for [`TextImage::find`] (stage `"find"`).
     /// Needs no reader here: the parts are read wherever one is loaded.
     pub fn find_to_read(&self, progress: &js_sys::Function) -> Result<String, JsValue> {
-        let found = TEXT_MODEL
-            .with(|m| match m.try_borrow() {
-                Ok(model) => self.inner.find(model.as_ref(), &self.options, &mut |f| {
-                    tell(progress, f, "find")
-                }),
-                Err(_) => Err(crate::ground::error::Error::BadOption {
-                    detail: "the text detector is being replaced".into(),
-                }),
-            })
-            .map_err(js_error)?;
+        let found = self.find_lines(progress)?;
         let costs = found.reading_costs();
         *self.to_read.borrow_mut() = Some(found);
         to_json(&costs)
@@ -518,6 +491,49 @@ impl TextImage {
     }
 }
 
+#[cfg(feature = "text")]
+impl TextImage {
+    /// The lines of this image, found with the detector loaded here (if any); `progress` hears
+    /// the stage `"find"`.
+    fn find_lines(
+        &self,
+        progress: &js_sys::Function,
+    ) -> Result<crate::pipeline::text::TextFound, JsValue> {
+        TEXT_MODEL
+            .with(|m| match m.try_borrow() {
+                Ok(model) => self.inner.find(model.as_ref(), &self.options, &mut |f| {
+                    tell(progress, f, "find")
+                }),
+                Err(_) => Err(replaced("detector")),
+            })
+            .map_err(js_error)
+    }
+}
+
+/// Runs `f` with the reader loaded in this instance (`no-text-reader` without one).
+#[cfg(feature = "text")]
+fn with_reader<T>(
+    f: impl FnOnce(&crate::text::Reader) -> crate::ground::error::Result<T>,
+) -> Result<T, JsValue> {
+    TEXT_READER
+        .with(|r| match r.try_borrow() {
+            Ok(reader) => match reader.as_ref() {
+                Some(reader) => f(reader),
+                None => Err(crate::ground::error::Error::NoTextReader),
+            },
+            Err(_) => Err(replaced("reader")),
+        })
+        .map_err(js_error)
+}
+
+/// A model used from inside its own replacement (only from a progress callback).
+#[cfg(feature = "text")]
+fn replaced(what: &str) -> crate::ground::error::Error {
+    crate::ground::error::Error::BadOption {
+        detail: format!("the text {what} is being replaced"),
+    }
+}
+
 /// Calls the page's progress callback with the fraction done and the stage; whether to go on
 /// (`false` returned, or a throw, cancels).
 #[cfg(feature = "text")]
@@ -540,18 +556,8 @@ fn tell(progress: &js_sys::Function, fraction: f32, stage: &str) -> bool {
 #[cfg(feature = "text")]
 #[wasm_bindgen]
 pub fn read_text_part(part: &[u8], progress: &js_sys::Function) -> Result<JsValue, JsValue> {
-    let reads = TEXT_READER
-        .with(|r| match r.try_borrow() {
-            Ok(reader) => match reader.as_ref() {
-                Some(reader) => crate::pipeline::read::read_part(part, reader, &mut |f| {
-                    tell(progress, f, "read")
-                }),
-                None => Err(crate::ground::error::Error::NoTextReader),
-            },
-            Err(_) => Err(crate::ground::error::Error::BadOption {
-                detail: "the text reader is being replaced".into(),
-            }),
-        })
-        .map_err(js_error)?;
+    let reads = with_reader(|reader| {
+        crate::pipeline::read::read_part(part, reader, &mut |f| tell(progress, f, "read"))
+    })?;
     Ok(reads.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
